@@ -35,7 +35,12 @@ pub fn generate(files: &[SchemaFile]) -> Result<String, String> {
     );
     let mut registry = String::new();
     for (service, types) in &services {
-        writeln!(out, "/// Resource types of the `AWS::{}` namespace.", types[0].service_name).ok();
+        writeln!(
+            out,
+            "/// Resource types of the `AWS::{}` namespace.",
+            types[0].service_name
+        )
+        .ok();
         writeln!(out, "pub mod {service} {{").ok();
         for t in types {
             out.push_str(&t.module);
@@ -66,10 +71,11 @@ fn generate_type(schema: &Json) -> Result<Generated, String> {
     let [_, service_name, resource_name] = parts[..] else {
         return Err(format!("typeName {type_name} is not AWS::Service::Type"));
     };
-    let properties = schema["properties"]
+    let properties = schema["properties"].as_object().ok_or("no properties")?;
+    let definitions = schema["definitions"]
         .as_object()
-        .ok_or("no properties")?;
-    let definitions = schema["definitions"].as_object().cloned().unwrap_or_default();
+        .cloned()
+        .unwrap_or_default();
     let read_only = paths(schema, "readOnlyProperties");
     let create_only = paths(schema, "createOnlyProperties");
     let required: BTreeSet<String> = strings(&schema["required"]).into_iter().collect();
@@ -195,7 +201,12 @@ impl TypeGen<'_> {
         for f in &fields {
             write_doc(&mut out, "    ", &f.doc);
             if f.required {
-                writeln!(out, "    #[serde(rename = {:?})]\n    pub {}: {},", f.prop, f.field, f.ty).ok();
+                writeln!(
+                    out,
+                    "    #[serde(rename = {:?})]\n    pub {}: {},",
+                    f.prop, f.field, f.ty
+                )
+                .ok();
             } else {
                 writeln!(
                     out,
@@ -262,10 +273,11 @@ impl TypeGen<'_> {
                 .ok_or_else(|| format!("unsupported $ref {reference}"))?;
             return self.definition(name);
         }
-        if let Some(values) = schema["enum"].as_array() {
-            if values.iter().all(Json::is_string) && schema["type"] == "string" {
-                return Ok(self.enumeration(hint, schema, values));
-            }
+        if let Some(values) = schema["enum"].as_array()
+            && values.iter().all(Json::is_string)
+            && schema["type"] == "string"
+        {
+            return Ok(self.enumeration(hint, schema, values));
         }
         match schema["type"].as_str() {
             Some("string") => Ok("String".into()),
@@ -281,7 +293,10 @@ impl TypeGen<'_> {
             Some("object") => match schema["patternProperties"].as_object() {
                 Some(patterns) if patterns.len() == 1 => {
                     let (_, value) = patterns.iter().next().ok_or("no pattern")?;
-                    Ok(format!("IndexMap<String, {}>", self.field_type(value, hint)?))
+                    Ok(format!(
+                        "IndexMap<String, {}>",
+                        self.field_type(value, hint)?
+                    ))
                 }
                 _ => Ok("Value".into()),
             },
@@ -314,7 +329,10 @@ impl TypeGen<'_> {
     }
 
     fn nested_struct(&mut self, name: &str, schema: &Json) -> Result<(), String> {
-        let properties = schema["properties"].as_object().cloned().unwrap_or_default();
+        let properties = schema["properties"]
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
         let required: BTreeSet<String> = strings(&schema["required"]).into_iter().collect();
         let doc = doc_text(schema["description"].as_str().unwrap_or(""));
         let item = self.object_struct(name, &doc, &properties, &required, &[], true)?;
@@ -325,7 +343,11 @@ impl TypeGen<'_> {
     fn enumeration(&mut self, hint: &str, schema: &Json, values: &[Json]) -> String {
         let name = self.unique_name(hint);
         let mut out = String::new();
-        write_doc(&mut out, "", &doc_text(schema["description"].as_str().unwrap_or("")));
+        write_doc(
+            &mut out,
+            "",
+            &doc_text(schema["description"].as_str().unwrap_or("")),
+        );
         out.push_str("#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]\n");
         writeln!(out, "pub enum {name} {{").ok();
         let mut used = BTreeSet::new();
@@ -393,13 +415,18 @@ fn strings(value: &Json) -> Vec<String> {
 /// Whether a dotted property path resolves to an object with properties (not a GetAtt value).
 fn is_object(properties: &Map<String, Json>, definitions: &Map<String, Json>, path: &str) -> bool {
     let resolve = |schema: &Json| -> Json {
-        match schema["$ref"].as_str().and_then(|r| r.strip_prefix("#/definitions/")) {
+        match schema["$ref"]
+            .as_str()
+            .and_then(|r| r.strip_prefix("#/definitions/"))
+        {
             Some(name) => definitions.get(name).cloned().unwrap_or(Json::Null),
             None => schema.clone(),
         }
     };
     let mut segments = path.split('.');
-    let Some(first) = segments.next() else { return false };
+    let Some(first) = segments.next() else {
+        return false;
+    };
     let mut schema = resolve(properties.get(first).unwrap_or(&Json::Null));
     for segment in segments {
         schema = resolve(&schema["properties"][segment]);
@@ -411,9 +438,10 @@ fn alternatives_are_strings(schema: &Json) -> bool {
     ["anyOf", "oneOf"].iter().any(|key| {
         schema[*key].as_array().is_some_and(|alts| {
             !alts.is_empty()
-                && alts
-                    .iter()
-                    .all(|alt| alt["type"] == "string" || (alt.get("type").is_none() && alt["format"].is_string()))
+                && alts.iter().all(|alt| {
+                    alt["type"] == "string"
+                        || (alt.get("type").is_none() && alt["format"].is_string())
+                })
         })
     })
 }

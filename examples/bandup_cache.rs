@@ -24,7 +24,8 @@ pub fn bandup_cache() -> Template {
     );
     let backend = template.add_parameter(
         "BackendSecurityGroupId",
-        Parameter::new(ParameterType::SECURITY_GROUP_ID).description("Security group ecs-backend-sg"),
+        Parameter::new(ParameterType::SECURITY_GROUP_ID)
+            .description("Security group ecs-backend-sg"),
     );
 
     let security_group = template.add(

@@ -42,6 +42,9 @@
 //! ```
 
 pub mod checks;
+pub mod constructs;
 pub mod render;
 pub mod resources;
+pub mod stackfile;
+pub mod synth;
 pub mod template;

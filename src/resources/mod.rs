@@ -48,14 +48,22 @@ mod tests {
             }
         }
         assert_eq!(all_types().len(), files);
-        assert!(files >= 13, "EC2 security group types and every ElastiCache type");
+        assert!(
+            files >= 13,
+            "EC2 security group types and every ElastiCache type"
+        );
     }
 
     #[test]
     fn replication_group_facts_come_from_its_schema() {
         let info = type_info("AWS::ElastiCache::ReplicationGroup").unwrap();
         assert_eq!(info.required, ["ReplicationGroupDescription"]);
-        for create_only in ["Port", "ReplicationGroupId", "CacheSubnetGroupName", "NetworkType"] {
+        for create_only in [
+            "Port",
+            "ReplicationGroupId",
+            "CacheSubnetGroupName",
+            "NetworkType",
+        ] {
             assert!(info.create_only.contains(&create_only), "{create_only}");
         }
         assert!(!info.create_only.contains(&"CacheNodeType"));

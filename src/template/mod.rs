@@ -81,7 +81,11 @@ impl Template {
 
     /// Adds a typed resource and returns a handle for `Ref` and its typed attributes.
     /// Resources render in the order they were added.
-    pub fn add<T: ResourceType>(&mut self, logical_id: impl Into<String>, resource: T) -> Handle<T> {
+    pub fn add<T: ResourceType>(
+        &mut self,
+        logical_id: impl Into<String>,
+        resource: T,
+    ) -> Handle<T> {
         self.add_with(logical_id, resource, ResourceOptions::default())
     }
 
@@ -118,7 +122,11 @@ impl Template {
     }
 
     /// Adds a parameter and returns a `Ref` to it.
-    pub fn add_parameter(&mut self, logical_id: impl Into<String>, parameter: Parameter) -> Intrinsic {
+    pub fn add_parameter(
+        &mut self,
+        logical_id: impl Into<String>,
+        parameter: Parameter,
+    ) -> Intrinsic {
         let logical_id = logical_id.into();
         self.note_if_taken(&logical_id);
         self.parameters.insert(logical_id.clone(), parameter);
@@ -320,7 +328,9 @@ mod one_or_many {
         }
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<String>, D::Error> {
         #[derive(Deserialize)]
         #[serde(untagged)]
         enum OneOrMany {

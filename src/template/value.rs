@@ -180,7 +180,8 @@ impl From<IndexMap<String, Value>> for Value {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Val<T> {
     Lit(T),
-    Fn(Intrinsic),
+    /// Boxed: most properties are literals, and an intrinsic is many times their size.
+    Fn(Box<Intrinsic>),
 }
 
 impl<T> Val<T> {
@@ -204,7 +205,7 @@ impl<T: Serialize> Serialize for Val<T> {
 
 impl<T> From<Intrinsic> for Val<T> {
     fn from(f: Intrinsic) -> Self {
-        Val::Fn(f)
+        Val::Fn(Box::new(f))
     }
 }
 
@@ -273,7 +274,10 @@ mod tests {
             panic!("a map")
         };
         assert_eq!(map["A"], Value::from(Pseudo::Region.to_ref()));
-        assert!(matches!(map["B"], Value::Map(_)), "two keys: not an intrinsic");
+        assert!(
+            matches!(map["B"], Value::Map(_)),
+            "two keys: not an intrinsic"
+        );
     }
 
     #[test]
@@ -292,7 +296,12 @@ mod tests {
         value.walk("Properties", &mut |path, _| paths.push(path.to_string()));
         assert_eq!(
             paths,
-            vec!["Properties", "Properties.L", "Properties.L[0]", "Properties.L[1]"]
+            vec![
+                "Properties",
+                "Properties.L",
+                "Properties.L[0]",
+                "Properties.L[1]"
+            ]
         );
     }
 }

@@ -1,0 +1,19 @@
+//! `cfnforge list`.
+
+use crate::cli::{Outcome, StacksDir, select};
+
+pub fn run(dir: &StacksDir) -> Outcome {
+    let (files, outcome) = match select::select(dir, &[]) {
+        Ok(selected) => selected,
+        Err(outcome) => return outcome,
+    };
+    for file in files {
+        println!(
+            "{}\t{}\t{}",
+            file.spec.stack.value,
+            file.spec.region.as_deref().unwrap_or("-"),
+            file.path.display()
+        );
+    }
+    outcome
+}

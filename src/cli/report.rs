@@ -1,0 +1,74 @@
+//! Renders errors, warnings and findings for people, on standard error. The only place that
+//! turns library errors into text.
+
+use std::path::Path;
+
+use cfnforge::checks::Diagnostic;
+use cfnforge::stackfile::{Problem, StackFileError};
+use cfnforge::synth::SynthError;
+
+pub fn error(message: &str) {
+    eprintln!("error: {message}");
+}
+
+pub fn info(message: &str) {
+    eprintln!("{message}");
+}
+
+pub fn problem(path: &Path, problem: &Problem) {
+    let key = if problem.key.is_empty() {
+        String::new()
+    } else {
+        format!("{}: ", problem.key)
+    };
+    eprintln!(
+        "{}: {}:{}:{}: {key}{}",
+        problem.severity,
+        path.display(),
+        problem.location.line,
+        problem.location.column,
+        problem.message
+    );
+    if let Some(snippet) = &problem.snippet {
+        eprintln!("{snippet}");
+    }
+}
+
+pub fn diagnostic(path: &Path, diagnostic: &Diagnostic) {
+    eprintln!(
+        "{}: {}: template {}: {}",
+        diagnostic.severity,
+        path.display(),
+        diagnostic.path,
+        diagnostic.message
+    );
+}
+
+pub fn stack_file_error(e: &StackFileError) {
+    match e {
+        StackFileError::Invalid { path, problems } => {
+            for p in problems {
+                problem(path, p);
+            }
+        }
+        other => error(&other.to_string()),
+    }
+}
+
+pub fn synth_error(e: &SynthError) {
+    match e {
+        SynthError::Invalid {
+            path,
+            problems,
+            diagnostics,
+        } => {
+            for p in problems {
+                problem(path, p);
+            }
+            for d in diagnostics {
+                diagnostic(path, d);
+            }
+        }
+        other => error(&other.to_string()),
+    }
+}

@@ -1,0 +1,16 @@
+//! `cfnforge schema`.
+
+use crate::cli::Outcome;
+
+pub fn run() -> Outcome {
+    match serde_json::to_string_pretty(&cfnforge::stackfile::json_schema()) {
+        Ok(text) => {
+            println!("{text}");
+            Outcome::Success
+        }
+        Err(e) => {
+            crate::cli::report::error(&format!("cannot render the schema: {e}"));
+            Outcome::Failed
+        }
+    }
+}

@@ -1,0 +1,647 @@
+//! The cache construct: a Valkey (or Redis OSS) replication group with cluster mode disabled,
+//! its security group and its cache subnet group, and outputs for its endpoints.
+
+use heck::ToUpperCamelCase;
+
+use super::Finding;
+use super::stack::{LookupKind, NetworkRef, Stack};
+use crate::resources::{ec2, elasticache};
+use crate::template::{DeletionPolicy, Handle, Output, ResourceOptions, Value};
+
+/// The cache engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Engine {
+    #[default]
+    Valkey,
+    Redis,
+}
+
+impl Engine {
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Valkey => "valkey",
+            Engine::Redis => "redis",
+        }
+    }
+
+    /// The engine's name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Engine::Valkey => "Valkey",
+            Engine::Redis => "Redis OSS",
+        }
+    }
+
+    /// Engine versions ElastiCache offers for a replication group, oldest first.
+    pub fn versions(self) -> &'static [&'static str] {
+        match self {
+            Engine::Valkey => &["7.2", "8.0", "8.1", "8.2"],
+            Engine::Redis => &["4.0.10", "5.0.6", "6.0", "6.2", "7.0", "7.1"],
+        }
+    }
+
+    /// The version used when the stack does not name one.
+    pub fn default_version(self) -> &'static str {
+        match self {
+            Engine::Valkey => "8.0",
+            Engine::Redis => "7.1",
+        }
+    }
+}
+
+/// `NetworkType`: which IP versions the cache's endpoints use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NetworkType {
+    #[default]
+    Ipv4,
+    Ipv6,
+    DualStack,
+}
+
+impl NetworkType {
+    pub fn name(self) -> &'static str {
+        match self {
+            NetworkType::Ipv4 => "ipv4",
+            NetworkType::Ipv6 => "ipv6",
+            NetworkType::DualStack => "dual_stack",
+        }
+    }
+}
+
+/// Encryption settings; both on by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Encryption {
+    pub at_rest: bool,
+    pub in_transit: bool,
+}
+
+impl Default for Encryption {
+    fn default() -> Self {
+        Encryption {
+            at_rest: true,
+            in_transit: true,
+        }
+    }
+}
+
+/// Everything the cache construct needs. [`CacheProps::new`] gives the seed's defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CacheProps {
+    /// `ReplicationGroupId`.
+    pub id: String,
+    /// `ReplicationGroupDescription`; `None`: "<engine> cache <id>".
+    pub description: Option<String>,
+    pub engine: Engine,
+    /// `None`: the engine's default version.
+    pub version: Option<String>,
+    pub node_type: String,
+    /// Read replicas beside the primary, 0-5.
+    pub replicas: u8,
+    pub port: u16,
+    pub network_type: NetworkType,
+    pub encryption: Encryption,
+    pub backup_retention_days: u8,
+    pub vpc: NetworkRef,
+    pub subnets: Vec<NetworkRef>,
+    /// The security group's name (`GroupName`); `None` lets CloudFormation name it.
+    pub security_group_name: Option<String>,
+    /// Security groups allowed in on the cache port.
+    pub allow_from: Vec<NetworkRef>,
+    /// The cache subnet group's name; `None` lets CloudFormation name it.
+    pub subnet_group_name: Option<String>,
+}
+
+impl CacheProps {
+    /// Valkey, `cache.t3.micro`, no replicas, port 6379, IPv4, encryption at rest and in transit,
+    /// backups kept one day.
+    pub fn new(
+        id: impl Into<String>,
+        vpc: NetworkRef,
+        subnets: Vec<NetworkRef>,
+        allow_from: Vec<NetworkRef>,
+    ) -> Self {
+        CacheProps {
+            id: id.into(),
+            description: None,
+            engine: Engine::Valkey,
+            version: None,
+            node_type: "cache.t3.micro".to_string(),
+            replicas: 0,
+            port: 6379,
+            network_type: NetworkType::Ipv4,
+            encryption: Encryption::default(),
+            backup_retention_days: 1,
+            vpc,
+            subnets,
+            security_group_name: None,
+            allow_from,
+            subnet_group_name: None,
+        }
+    }
+
+    /// Everything wrong or risky in these props; an error means the cache cannot be built.
+    pub fn validate(&self) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        if let Err(why) = replication_group_id_problem(&self.id) {
+            findings.push(Finding::error(
+                "id",
+                format!("replication group ID \"{}\" {why}", self.id),
+            ));
+        } else if self.id.chars().any(|c| c.is_ascii_uppercase()) {
+            findings.push(Finding::warning(
+                "id",
+                format!(
+                    "ElastiCache stores the replication group ID in lower case: write \"{}\"",
+                    self.id.to_lowercase()
+                ),
+            ));
+        }
+        if self
+            .description
+            .as_ref()
+            .is_some_and(|d| d.trim().is_empty())
+        {
+            findings.push(Finding::error(
+                "description",
+                "the description must not be empty",
+            ));
+        }
+        let version = self
+            .version
+            .as_deref()
+            .unwrap_or(self.engine.default_version());
+        if !self.engine.versions().contains(&version) {
+            findings.push(Finding::error(
+                "version",
+                format!(
+                    "{} has no version \"{version}\"; choose one of {}",
+                    self.engine.name(),
+                    self.engine.versions().join(", ")
+                ),
+            ));
+        }
+        let family_size: Vec<&str> = self.node_type.split('.').collect();
+        if family_size.len() != 3
+            || family_size[0] != "cache"
+            || family_size.iter().any(|p| p.is_empty())
+        {
+            findings.push(Finding::error(
+                "node_type",
+                format!("node type \"{}\" is not of the form cache.<family>.<size>, such as cache.t3.micro", self.node_type),
+            ));
+        }
+        if self.replicas > 5 {
+            findings.push(Finding::error(
+                "replicas",
+                format!("{} replicas: a replication group has 0 to 5", self.replicas),
+            ));
+        }
+        if self.port == 0 {
+            findings.push(Finding::error(
+                "port",
+                "the port must be between 1 and 65535",
+            ));
+        }
+        if self.backup_retention_days > 35 {
+            findings.push(Finding::error(
+                "backup_retention_days",
+                format!(
+                    "{} days: ElastiCache keeps backups 0 to 35 days",
+                    self.backup_retention_days
+                ),
+            ));
+        }
+        if self.network_type != NetworkType::Ipv4
+            && self.engine == Engine::Redis
+            && !redis_at_least_6_2(version)
+        {
+            findings.push(Finding::error(
+                "network_type",
+                format!("{} needs Redis OSS 6.2 or later", self.network_type.name()),
+            ));
+        }
+        if self.subnets.is_empty() {
+            findings.push(Finding::error("subnets", "at least one subnet is needed"));
+        }
+        if self.allow_from.is_empty() {
+            findings.push(Finding::error(
+                "security_group.allow_from",
+                "at least one security group must be allowed in, or nothing can reach the cache",
+            ));
+        }
+        if let Some(name) = &self.subnet_group_name
+            && let Err(why) = subnet_group_name_problem(name)
+        {
+            findings.push(Finding::error(
+                "subnet_group.name",
+                format!("subnet group name \"{name}\" {why}"),
+            ));
+        }
+        if let Some(name) = &self.security_group_name
+            && let Err(why) = security_group_name_problem(name)
+        {
+            findings.push(Finding::error(
+                "security_group.name",
+                format!("security group name \"{name}\" {why}"),
+            ));
+        }
+        if self.replicas == 0 {
+            findings.push(Finding::warning(
+                "replicas",
+                "a single node: no automatic failover or Multi-AZ; losing the node loses the cache until it is replaced",
+            ));
+        }
+        findings.push(Finding::warning(
+            "",
+            "no access control (no AUTH token or RBAC user group): any client that reaches the port can read and write",
+        ));
+        if !self.encryption.at_rest || !self.encryption.in_transit {
+            findings.push(Finding::warning(
+                "encryption",
+                "encryption at rest and in transit should both be on",
+            ));
+        }
+        if self.backup_retention_days == 0 {
+            findings.push(Finding::warning(
+                "backup_retention_days",
+                "0 days: no automatic backups",
+            ));
+        }
+        findings
+    }
+}
+
+/// The resources a [`ValkeyCache`] added.
+#[derive(Debug, Clone)]
+pub struct ValkeyCache {
+    pub security_group: Handle<ec2::SecurityGroup>,
+    pub subnet_group: Handle<elasticache::SubnetGroup>,
+    pub replication_group: Handle<elasticache::ReplicationGroup>,
+}
+
+impl ValkeyCache {
+    /// Validates the props and adds the cache's resources and outputs to the stack. Returns the
+    /// findings (warnings, or the errors that stopped it) with the handles when it was built.
+    pub fn add(stack: &mut Stack, props: &CacheProps) -> (Option<ValkeyCache>, Vec<Finding>) {
+        let findings = props.validate();
+        if findings
+            .iter()
+            .any(|f| f.severity == crate::checks::Severity::Error)
+        {
+            return (None, findings);
+        }
+        let prefix = props.id.to_upper_camel_case();
+        let version = props
+            .version
+            .clone()
+            .unwrap_or_else(|| props.engine.default_version().to_string());
+        let engine_label = props.engine.label();
+        let tags = stack.resource_tags();
+
+        let vpc = stack.existing(&props.vpc, LookupKind::Vpc);
+        let mut ingress = Vec::new();
+        for source in &props.allow_from {
+            let label = match source {
+                NetworkRef::Id(id) | NetworkRef::Name(id) => id.clone(),
+                NetworkRef::Import(export) => format!("import {export}"),
+            };
+            let group = stack.existing(source, LookupKind::SecurityGroup);
+            ingress.push(
+                ec2::security_group::Ingress::new("tcp")
+                    .from_port(props.port)
+                    .to_port(props.port)
+                    .source_security_group_id(group)
+                    .description(format!("{engine_label} from {label}")),
+            );
+        }
+        let mut group = ec2::SecurityGroup::new(format!("{engine_label} cache {}", props.id))
+            .vpc_id(vpc)
+            .security_group_ingress(ingress);
+        if let Some(name) = &props.security_group_name {
+            group = group.group_name(name);
+        }
+        if !tags.is_empty() {
+            group = group.tags(
+                tags.iter()
+                    .map(|(k, v)| ec2::security_group::Tag::new(k, v))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        let security_group = stack.template.add(format!("{prefix}SecurityGroup"), group);
+
+        let subnets = stack.existing_list("SubnetIds", &props.subnets, LookupKind::Subnet);
+        let mut subnet_group = elasticache::SubnetGroup::new(
+            format!("Subnets of {engine_label} cache {}", props.id),
+            subnets,
+        );
+        if let Some(name) = &props.subnet_group_name {
+            subnet_group = subnet_group.cache_subnet_group_name(name);
+        }
+        if !tags.is_empty() {
+            subnet_group = subnet_group.tags(
+                tags.iter()
+                    .map(|(k, v)| elasticache::subnet_group::Tag::new(k, v))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        let subnet_group = stack
+            .template
+            .add(format!("{prefix}SubnetGroup"), subnet_group);
+
+        let replicated = props.replicas > 0;
+        let mut replication_group = elasticache::ReplicationGroup::new(
+            props
+                .description
+                .clone()
+                .unwrap_or_else(|| format!("{engine_label} cache {}", props.id)),
+        )
+        .replication_group_id(&props.id)
+        .engine(props.engine.name())
+        .engine_version(version)
+        .cache_node_type(&props.node_type)
+        .num_cache_clusters(i64::from(props.replicas) + 1)
+        .automatic_failover_enabled(replicated)
+        .multi_az_enabled(replicated)
+        .port(props.port)
+        .network_type(props.network_type.name())
+        .cache_subnet_group_name(subnet_group.to_ref())
+        .security_group_ids(vec![security_group.group_id()])
+        .at_rest_encryption_enabled(props.encryption.at_rest)
+        .transit_encryption_enabled(props.encryption.in_transit)
+        .snapshot_retention_limit(props.backup_retention_days);
+        if props.encryption.in_transit {
+            replication_group = replication_group.transit_encryption_mode("required");
+        }
+        if props.network_type != NetworkType::Ipv4 {
+            replication_group = replication_group.ip_discovery(match props.network_type {
+                NetworkType::Ipv6 => "ipv6",
+                _ => "ipv4",
+            });
+        }
+        if !tags.is_empty() {
+            replication_group = replication_group.tags(
+                tags.iter()
+                    .map(|(k, v)| elasticache::replication_group::Tag::new(k, v))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        // Keep the data: a snapshot is taken when the group is deleted or replaced.
+        let options = ResourceOptions::default()
+            .deletion_policy(DeletionPolicy::Snapshot)
+            .update_replace_policy(DeletionPolicy::Snapshot);
+        let replication_group = stack
+            .template
+            .add_with(prefix.clone(), replication_group, options);
+
+        let endpoint =
+            |what: &str, part: &str| format!("{what} endpoint {part} of cache {}", props.id);
+        let outputs: Vec<(&str, Value, String)> = {
+            let mut outputs = vec![
+                (
+                    "PrimaryEndpointAddress",
+                    replication_group.primary_end_point_address().into(),
+                    endpoint("Primary", "address"),
+                ),
+                (
+                    "PrimaryEndpointPort",
+                    replication_group.primary_end_point_port().into(),
+                    endpoint("Primary", "port"),
+                ),
+            ];
+            if replicated {
+                outputs.push((
+                    "ReaderEndpointAddress",
+                    replication_group.reader_end_point_address().into(),
+                    endpoint("Reader", "address"),
+                ));
+                outputs.push((
+                    "ReaderEndpointPort",
+                    replication_group.reader_end_point_port().into(),
+                    endpoint("Reader", "port"),
+                ));
+            }
+            outputs
+        };
+        for (name, value, description) in outputs {
+            stack.template.add_output(
+                format!("{prefix}{name}"),
+                Output::new(value).description(description),
+            );
+        }
+
+        (
+            Some(ValkeyCache {
+                security_group,
+                subnet_group,
+                replication_group,
+            }),
+            findings,
+        )
+    }
+}
+
+/// ElastiCache's rule for replication group IDs.
+fn replication_group_id_problem(id: &str) -> Result<(), &'static str> {
+    if id.is_empty() || id.len() > 40 {
+        return Err("must be 1 to 40 characters long");
+    }
+    if !id.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return Err("must start with a letter");
+    }
+    if !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err("may contain only letters, digits and hyphens");
+    }
+    if id.contains("--") {
+        return Err("must not contain two hyphens in a row");
+    }
+    if id.ends_with('-') {
+        return Err("must not end with a hyphen");
+    }
+    Ok(())
+}
+
+fn subnet_group_name_problem(name: &str) -> Result<(), &'static str> {
+    if name.is_empty() || name.len() > 255 {
+        return Err("must be 1 to 255 characters long");
+    }
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err("may contain only letters, digits and hyphens");
+    }
+    if name.eq_ignore_ascii_case("default") {
+        return Err("must not be \"default\"");
+    }
+    Ok(())
+}
+
+fn security_group_name_problem(name: &str) -> Result<(), &'static str> {
+    if name.is_empty() || name.len() > 255 {
+        return Err("must be 1 to 255 characters long");
+    }
+    if name.starts_with("sg-") {
+        return Err("must not start with \"sg-\"");
+    }
+    if !name.chars().all(|c| c.is_ascii_graphic() || c == ' ') {
+        return Err("may contain only ASCII letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*");
+    }
+    Ok(())
+}
+
+fn redis_at_least_6_2(version: &str) -> bool {
+    let mut parts = version.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+    let (major, minor) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    (major, minor) >= (6, 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::Severity;
+
+    fn seed() -> CacheProps {
+        let mut props = CacheProps::new(
+            "bandup-redis",
+            NetworkRef::Name("band-up-vpc".into()),
+            vec![
+                NetworkRef::Name("private-database-subnet-1".into()),
+                NetworkRef::Name("private-database-subnet-2".into()),
+            ],
+            vec![NetworkRef::Name("ecs-backend-sg".into())],
+        );
+        props.description = Some("in memory db for bandup".into());
+        props.security_group_name = Some("redis-sg".into());
+        props.subnet_group_name = Some("bandup-cached-subnet-group".into());
+        props
+    }
+
+    fn errors(props: &CacheProps) -> Vec<(String, String)> {
+        props
+            .validate()
+            .into_iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| (f.field, f.message))
+            .collect()
+    }
+
+    #[test]
+    fn the_seed_is_valid_with_two_warnings() {
+        let findings = seed().validate();
+        let fields: Vec<(Severity, &str)> = findings
+            .iter()
+            .map(|f| (f.severity, f.field.as_str()))
+            .collect();
+        assert_eq!(
+            fields,
+            vec![(Severity::Warning, "replicas"), (Severity::Warning, "")]
+        );
+    }
+
+    #[test]
+    fn replication_group_ids_follow_elasticache_naming_rules() {
+        for (id, why) in [
+            ("", "1 to 40"),
+            ("a".repeat(41).as_str(), "1 to 40"),
+            ("1cache", "start with a letter"),
+            ("bandup_redis", "letters, digits and hyphens"),
+            ("bandup--redis", "two hyphens"),
+            ("bandup-", "end with a hyphen"),
+        ] {
+            let mut props = seed();
+            props.id = id.to_string();
+            let errors = errors(&props);
+            assert_eq!(errors.len(), 1, "{id}: {errors:?}");
+            assert_eq!(errors[0].0, "id");
+            assert!(errors[0].1.contains(why), "{id}: {}", errors[0].1);
+        }
+    }
+
+    #[test]
+    fn out_of_range_numbers_and_unknown_versions_are_errors() {
+        let mut props = seed();
+        props.replicas = 6;
+        props.port = 0;
+        props.backup_retention_days = 36;
+        props.version = Some("7.0".into());
+        props.node_type = "t3.micro".into();
+        let fields: Vec<String> = errors(&props).into_iter().map(|(f, _)| f).collect();
+        assert_eq!(
+            fields,
+            [
+                "version",
+                "node_type",
+                "replicas",
+                "port",
+                "backup_retention_days"
+            ]
+        );
+    }
+
+    #[test]
+    fn nothing_to_connect_is_an_error() {
+        let mut props = seed();
+        props.subnets.clear();
+        props.allow_from.clear();
+        props.subnet_group_name = Some("bad name".into());
+        let fields: Vec<String> = errors(&props).into_iter().map(|(f, _)| f).collect();
+        assert_eq!(
+            fields,
+            ["subnets", "security_group.allow_from", "subnet_group.name"]
+        );
+    }
+
+    #[test]
+    fn the_seed_builds_three_resources_two_outputs_and_three_lookups() {
+        let mut stack = Stack::new("bandup-redis");
+        let (cache, _) = ValkeyCache::add(&mut stack, &seed());
+        let cache = cache.unwrap();
+        let t = &stack.template;
+        assert_eq!(
+            t.resources.keys().collect::<Vec<_>>(),
+            [
+                "BandupRedisSecurityGroup",
+                "BandupRedisSubnetGroup",
+                "BandupRedis"
+            ]
+        );
+        assert_eq!(cache.replication_group.logical_id(), "BandupRedis");
+        let group = &t.resources["BandupRedis"];
+        assert_eq!(
+            group.options.deletion_policy,
+            Some(DeletionPolicy::Snapshot)
+        );
+        assert_eq!(group.properties["NumCacheClusters"], Value::from(1));
+        assert_eq!(
+            group.properties["AutomaticFailoverEnabled"],
+            Value::from(false)
+        );
+        assert_eq!(
+            group.properties["TransitEncryptionMode"],
+            Value::from("required")
+        );
+        assert_eq!(
+            t.outputs.keys().collect::<Vec<_>>(),
+            [
+                "BandupRedisPrimaryEndpointAddress",
+                "BandupRedisPrimaryEndpointPort"
+            ]
+        );
+        let names: Vec<&str> = stack.lookups.iter().map(|l| l.parameter.as_str()).collect();
+        assert_eq!(names, ["VpcId", "EcsBackendSgSecurityGroupId", "SubnetIds"]);
+    }
+
+    #[test]
+    fn replicas_turn_on_failover_multi_az_and_the_reader_endpoint() {
+        let mut props = seed();
+        props.replicas = 2;
+        let mut stack = Stack::new("s");
+        ValkeyCache::add(&mut stack, &props).0.unwrap();
+        let group = &stack.template.resources["BandupRedis"];
+        assert_eq!(group.properties["NumCacheClusters"], Value::from(3));
+        assert_eq!(group.properties["MultiAZEnabled"], Value::from(true));
+        assert!(
+            stack
+                .template
+                .outputs
+                .contains_key("BandupRedisReaderEndpointAddress")
+        );
+    }
+}

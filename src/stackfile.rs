@@ -1,0 +1,597 @@
+//! Stack files (`stacks/*.yaml`): the typed spec a user writes, read with line and column for
+//! every error, and its JSON Schema (generated from these types with `schemars`).
+
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer};
+use serde_saphyr::Spanned;
+
+use crate::checks::Severity;
+use crate::constructs::{CacheProps, Encryption, Engine, LookupKind, NetworkRef, NetworkType};
+
+/// A cfnforge stack file: one CloudFormation stack.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "cfnforge stack file")]
+pub struct StackSpec {
+    /// CloudFormation stack name: a letter, then letters, digits and hyphens; at most 128.
+    #[schemars(with = "String")]
+    pub stack: Spanned<String>,
+    /// AWS region the stack is deployed to (deploy's --region overrides it).
+    #[serde(default)]
+    pub region: Option<String>,
+    /// The template's description (at most 1,024 bytes).
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Tags on the stack and on every resource that takes tags.
+    #[serde(default)]
+    pub tags: IndexMap<String, String>,
+    /// The existing network the stack's resources live in.
+    pub network: NetworkSpec,
+    /// The cache (use `caches` for several).
+    #[serde(default)]
+    pub cache: Option<CacheSpec>,
+    /// Several caches in one stack (instead of `cache`).
+    #[serde(default)]
+    pub caches: Vec<CacheSpec>,
+}
+
+/// The existing network: VPC and subnets.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkSpec {
+    /// The VPC: its Name tag, its ID (vpc-...), or {import: EXPORT_NAME}.
+    #[schemars(with = "RefSpec")]
+    pub vpc: Spanned<RefSpec>,
+    /// The subnets, each in one of the same three forms.
+    #[schemars(with = "Vec<RefSpec>")]
+    pub subnets: Spanned<Vec<RefSpec>>,
+}
+
+/// A cache: a Valkey or Redis OSS replication group, cluster mode disabled.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CacheSpec {
+    /// ReplicationGroupId: 1-40 letters, digits and hyphens, starting with a letter.
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// ReplicationGroupDescription.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub description: Option<Spanned<String>>,
+    /// valkey (default) or redis.
+    #[serde(default)]
+    #[schemars(with = "Option<EngineSpec>")]
+    pub engine: Option<Spanned<EngineSpec>>,
+    /// Engine version, such as "8.0" (default: 8.0 for valkey, 7.1 for redis).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub version: Option<Spanned<String>>,
+    /// Node type (default cache.t3.micro).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub node_type: Option<Spanned<String>>,
+    /// Read replicas beside the primary, 0-5 (default 0).
+    #[serde(default)]
+    #[schemars(with = "Option<u8>", range(max = 5))]
+    pub replicas: Option<Spanned<u8>>,
+    /// Port (default 6379).
+    #[serde(default)]
+    #[schemars(with = "Option<u16>", range(min = 1))]
+    pub port: Option<Spanned<u16>>,
+    /// ipv4 (default), ipv6 or dual_stack.
+    #[serde(default)]
+    #[schemars(with = "Option<NetworkTypeSpec>")]
+    pub network_type: Option<Spanned<NetworkTypeSpec>>,
+    /// Encryption at rest and in transit (both default to true).
+    #[serde(default)]
+    #[schemars(with = "Option<EncryptionSpec>")]
+    pub encryption: Option<Spanned<EncryptionSpec>>,
+    /// Days automatic backups are kept, 0-35 (default 1).
+    #[serde(default)]
+    #[schemars(with = "Option<u8>", range(max = 35))]
+    pub backup_retention_days: Option<Spanned<u8>>,
+    /// The cache's security group.
+    pub security_group: SecurityGroupSpec,
+    /// The cache subnet group.
+    #[serde(default)]
+    pub subnet_group: Option<SubnetGroupSpec>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum EngineSpec {
+    Valkey,
+    Redis,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NetworkTypeSpec {
+    Ipv4,
+    Ipv6,
+    DualStack,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EncryptionSpec {
+    #[serde(default = "yes")]
+    pub at_rest: bool,
+    #[serde(default = "yes")]
+    pub in_transit: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The cache's security group.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityGroupSpec {
+    /// GroupName (default: chosen by CloudFormation).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub name: Option<Spanned<String>>,
+    /// Security groups allowed in on the port: group name, sg-... ID, or {import: ...}.
+    #[schemars(with = "Vec<RefSpec>")]
+    pub allow_from: Spanned<Vec<RefSpec>>,
+}
+
+/// The cache subnet group.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubnetGroupSpec {
+    /// CacheSubnetGroupName (default: chosen by CloudFormation).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub name: Option<Spanned<String>>,
+}
+
+/// A reference to an existing resource: a name, an ID, or `{import: EXPORT_NAME}`.
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[serde(untagged)]
+pub enum RefSpec {
+    /// A Name tag (or group name), or an ID such as vpc-0abc..., subnet-..., sg-....
+    Text(String),
+    /// An export of another stack.
+    Import {
+        /// The export's name.
+        import: String,
+    },
+}
+
+impl<'de> Deserialize<'de> for RefSpec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct RefVisitor;
+        impl<'de> serde::de::Visitor<'de> for RefVisitor {
+            type Value = RefSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a name, an ID, or {import: EXPORT_NAME}")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RefSpec, E> {
+                Ok(RefSpec::Text(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RefSpec, A::Error> {
+                let mut import = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    if key != "import" || import.is_some() {
+                        return Err(serde::de::Error::unknown_field(&key, &["import"]));
+                    }
+                    import = Some(map.next_value::<String>()?);
+                }
+                import
+                    .map(|import| RefSpec::Import { import })
+                    .ok_or_else(|| serde::de::Error::missing_field("import"))
+            }
+        }
+        deserializer.deserialize_any(RefVisitor)
+    }
+}
+
+impl RefSpec {
+    fn to_ref(&self, kind: LookupKind) -> NetworkRef {
+        match self {
+            RefSpec::Text(text) => NetworkRef::parse(text, kind),
+            RefSpec::Import { import } => NetworkRef::Import(import.clone()),
+        }
+    }
+}
+
+/// A place in a stack file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Location {
+    pub line: u64,
+    pub column: u64,
+}
+
+impl<T> From<&Spanned<T>> for Location {
+    fn from(spanned: &Spanned<T>) -> Self {
+        Location {
+            line: spanned.referenced.line(),
+            column: spanned.referenced.column(),
+        }
+    }
+}
+
+/// Something wrong (or risky) in a stack file, with where it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub severity: Severity,
+    pub location: Location,
+    /// The key, as a dotted path from the top (`cache.port`).
+    pub key: String,
+    pub message: String,
+    /// The lines around the problem, with a marker, when the YAML reader gave them.
+    pub snippet: Option<String>,
+}
+
+/// Why a stack file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum StackFileError {
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: invalid stack file")]
+    Invalid {
+        path: PathBuf,
+        problems: Vec<Problem>,
+    },
+}
+
+/// A stack file that was read and parsed.
+#[derive(Debug)]
+pub struct StackFile {
+    pub path: PathBuf,
+    pub spec: StackSpec,
+}
+
+impl StackFile {
+    /// The file name without its extension.
+    pub fn stem(&self) -> String {
+        file_stem(&self.path)
+    }
+}
+
+pub fn file_stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The stack files in a folder (`*.yaml`, `*.yml`), sorted by name.
+pub fn discover(dir: &Path) -> Result<Vec<PathBuf>, StackFileError> {
+    let read = |source| StackFileError::Read {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(read)?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Reads and parses one stack file.
+pub fn load(path: &Path) -> Result<StackFile, StackFileError> {
+    let text = std::fs::read_to_string(path).map_err(|source| StackFileError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let spec = parse(&text).map_err(|problem| StackFileError::Invalid {
+        path: path.to_path_buf(),
+        problems: vec![problem],
+    })?;
+    Ok(StackFile {
+        path: path.to_path_buf(),
+        spec,
+    })
+}
+
+/// Parses stack file text; the error names the line, column and key.
+pub fn parse(text: &str) -> Result<StackSpec, Problem> {
+    let mut path = None;
+    let parsed = serde_saphyr::with_deserializer_from_str(text, |deserializer| {
+        serde_path_to_error::deserialize::<_, StackSpec>(deserializer).map_err(|e| {
+            path = Some(e.path().to_string());
+            e.into_inner()
+        })
+    });
+    parsed.map_err(|error| {
+        let location = error
+            .location()
+            .map(|l| Location {
+                line: l.line(),
+                column: l.column(),
+            })
+            .unwrap_or_default();
+        // The reader's text is "error: line L column C: message" and then a snippet.
+        let text = error.to_string();
+        let mut lines = text.lines();
+        let first = lines.next().unwrap_or_default();
+        let message = first
+            .split_once(": ")
+            .and_then(|(_, rest)| rest.split_once(": ").map(|(_, m)| m))
+            .unwrap_or(first)
+            .to_string();
+        let snippet: Vec<&str> = lines.skip(1).collect();
+        Problem {
+            severity: Severity::Error,
+            location,
+            key: key_path(path.as_deref().unwrap_or("")),
+            message,
+            snippet: (!snippet.is_empty()).then(|| snippet.join("\n")),
+        }
+    })
+}
+
+/// serde's path without the `value` steps of `Spanned` and the `.` that stands for the top.
+fn key_path(path: &str) -> String {
+    path.split('.')
+        .filter(|segment| !segment.is_empty() && *segment != "value")
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// The JSON Schema of stack files.
+pub fn json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(StackSpec)).unwrap_or_default()
+}
+
+impl StackSpec {
+    /// The caches, from `cache` or `caches`, with the key each is under.
+    pub fn cache_specs(&self) -> Vec<(String, &CacheSpec)> {
+        match &self.cache {
+            Some(cache) => vec![("cache".to_string(), cache)],
+            None => self
+                .caches
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (format!("caches[{i}]"), c))
+                .collect(),
+        }
+    }
+
+    /// Problems in the file's shape that the types alone do not catch.
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        let at = |spanned: &Spanned<String>| Location::from(spanned);
+        if let Err(why) = stack_name_problem(&self.stack.value) {
+            problems.push(error(
+                at(&self.stack),
+                "stack",
+                format!("stack name \"{}\" {why}", self.stack.value),
+            ));
+        }
+        match (&self.cache, self.caches.is_empty()) {
+            (Some(_), false) => problems.push(error(
+                at(&self.stack),
+                "caches",
+                "give either `cache` or `caches`, not both",
+            )),
+            (None, true) => problems.push(error(
+                at(&self.stack),
+                "cache",
+                "a stack needs a `cache` (or `caches`)",
+            )),
+            _ => {}
+        }
+        problems
+    }
+}
+
+impl CacheSpec {
+    /// The construct's props, with the stack file's network.
+    pub fn props(&self, network: &NetworkSpec) -> CacheProps {
+        let mut props = CacheProps::new(
+            self.id.value.clone(),
+            network.vpc.value.to_ref(LookupKind::Vpc),
+            network
+                .subnets
+                .value
+                .iter()
+                .map(|s| s.to_ref(LookupKind::Subnet))
+                .collect(),
+            self.security_group
+                .allow_from
+                .value
+                .iter()
+                .map(|s| s.to_ref(LookupKind::SecurityGroup))
+                .collect(),
+        );
+        props.description = self.description.as_ref().map(|d| d.value.clone());
+        if let Some(engine) = &self.engine {
+            props.engine = match engine.value {
+                EngineSpec::Valkey => Engine::Valkey,
+                EngineSpec::Redis => Engine::Redis,
+            };
+        }
+        props.version = self.version.as_ref().map(|v| v.value.clone());
+        if let Some(node_type) = &self.node_type {
+            props.node_type = node_type.value.clone();
+        }
+        if let Some(replicas) = &self.replicas {
+            props.replicas = replicas.value;
+        }
+        if let Some(port) = &self.port {
+            props.port = port.value;
+        }
+        if let Some(network_type) = &self.network_type {
+            props.network_type = match network_type.value {
+                NetworkTypeSpec::Ipv4 => NetworkType::Ipv4,
+                NetworkTypeSpec::Ipv6 => NetworkType::Ipv6,
+                NetworkTypeSpec::DualStack => NetworkType::DualStack,
+            };
+        }
+        if let Some(encryption) = &self.encryption {
+            props.encryption = Encryption {
+                at_rest: encryption.value.at_rest,
+                in_transit: encryption.value.in_transit,
+            };
+        }
+        if let Some(days) = &self.backup_retention_days {
+            props.backup_retention_days = days.value;
+        }
+        props.security_group_name = self.security_group.name.as_ref().map(|n| n.value.clone());
+        props.subnet_group_name = self
+            .subnet_group
+            .as_ref()
+            .and_then(|g| g.name.as_ref())
+            .map(|n| n.value.clone());
+        props
+    }
+
+    /// Where a construct field (`CacheProps`' names) is in the file, and its key there.
+    pub fn locate(&self, field: &str, network: &NetworkSpec) -> (Location, &'static str) {
+        fn opt<T>(spanned: &Option<Spanned<T>>, fallback: Location) -> Location {
+            spanned.as_ref().map(Location::from).unwrap_or(fallback)
+        }
+        let id = Location::from(&self.id);
+        match field {
+            "description" => (opt(&self.description, id), "description"),
+            "engine" => (opt(&self.engine, id), "engine"),
+            "version" => (opt(&self.version, opt(&self.engine, id)), "version"),
+            "node_type" => (opt(&self.node_type, id), "node_type"),
+            "replicas" => (opt(&self.replicas, id), "replicas"),
+            "port" => (opt(&self.port, id), "port"),
+            "network_type" => (opt(&self.network_type, id), "network_type"),
+            "encryption" => (opt(&self.encryption, id), "encryption"),
+            "backup_retention_days" => (
+                opt(&self.backup_retention_days, id),
+                "backup_retention_days",
+            ),
+            "subnets" => (Location::from(&network.subnets), "network.subnets"),
+            "vpc" => (Location::from(&network.vpc), "network.vpc"),
+            "security_group.allow_from" => (
+                Location::from(&self.security_group.allow_from),
+                "security_group.allow_from",
+            ),
+            "security_group.name" => (opt(&self.security_group.name, id), "security_group.name"),
+            "subnet_group.name" => (
+                self.subnet_group
+                    .as_ref()
+                    .map(|g| opt(&g.name, id))
+                    .unwrap_or(id),
+                "subnet_group.name",
+            ),
+            "id" => (id, "id"),
+            _ => (id, ""),
+        }
+    }
+}
+
+fn error(location: Location, key: &str, message: impl Into<String>) -> Problem {
+    Problem {
+        severity: Severity::Error,
+        location,
+        key: key.to_string(),
+        message: message.into(),
+        snippet: None,
+    }
+}
+
+fn stack_name_problem(name: &str) -> Result<(), &'static str> {
+    if name.is_empty() || name.len() > 128 {
+        return Err("must be 1 to 128 characters long");
+    }
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return Err("must start with a letter");
+    }
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err("may contain only letters, digits and hyphens");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEED: &str = include_str!("../stacks/bandup-redis.yaml");
+
+    #[test]
+    fn the_shipped_stack_file_parses() {
+        let spec = parse(SEED).unwrap();
+        assert_eq!(spec.stack.value, "bandup-redis");
+        assert!(spec.problems().is_empty());
+        let props = spec.cache_specs()[0].1.props(&spec.network);
+        assert_eq!(props.id, "bandup-redis");
+        assert_eq!(props.replicas, 0);
+        assert_eq!(props.security_group_name.as_deref(), Some("redis-sg"));
+        assert_eq!(props.vpc, NetworkRef::Name("band-up-vpc".into()));
+    }
+
+    #[test]
+    fn unknown_keys_wrong_types_and_missing_keys_name_line_column_and_key() {
+        let unknown = SEED.replace("  port: 6379", "  port: 6379\n  prot: 1");
+        let problem = parse(&unknown).unwrap_err();
+        assert_eq!(problem.key, "cache.prot");
+        assert!(
+            problem.message.contains("unknown field `prot`"),
+            "{}",
+            problem.message
+        );
+        let line = unknown
+            .lines()
+            .position(|l| l.starts_with("  prot"))
+            .unwrap() as u64
+            + 1;
+        assert_eq!(problem.location, Location { line, column: 3 });
+
+        let wrong = SEED.replace("  port: 6379", "  port: lots");
+        let problem = parse(&wrong).unwrap_err();
+        assert_eq!(problem.key, "cache.port");
+        assert_eq!(problem.location.column, 9);
+
+        let missing: String = SEED
+            .lines()
+            .filter(|l| !l.starts_with("stack:"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let problem = parse(&missing).unwrap_err();
+        assert!(
+            problem.message.contains("missing field `stack`"),
+            "{}",
+            problem.message
+        );
+    }
+
+    #[test]
+    fn references_take_three_forms() {
+        let text = SEED.replace("vpc: band-up-vpc", "vpc: {import: shared-vpc}");
+        let spec = parse(&text).unwrap();
+        assert_eq!(
+            spec.network.vpc.value,
+            RefSpec::Import {
+                import: "shared-vpc".into()
+            }
+        );
+        let bad = SEED.replace("vpc: band-up-vpc", "vpc: {export: shared-vpc}");
+        let problem = parse(&bad).unwrap_err();
+        assert!(
+            problem.message.contains("unknown field `export`"),
+            "{}",
+            problem.message
+        );
+    }
+
+    #[test]
+    fn stack_names_follow_cloudformation_rules() {
+        let spec = parse(&SEED.replace("stack: bandup-redis", "stack: 1bandup")).unwrap();
+        let problems = spec.problems();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].key, "stack");
+        assert!(problems[0].message.contains("start with a letter"));
+    }
+}

@@ -1,0 +1,241 @@
+//! The `cfnforge` binary: commands, outputs and every kind of bad input, through the real process.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const SEED: &str = include_str!("../stacks/bandup-redis.yaml");
+
+fn cfnforge(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cfnforge"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("cfnforge runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    let text = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(!text.contains("panicked"), "panic: {text}");
+    text
+}
+
+/// A stacks folder holding one stack file with `text`.
+fn stack_dir(text: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("stacks")).unwrap();
+    std::fs::write(dir.path().join("stacks/bandup-redis.yaml"), text).unwrap();
+    dir
+}
+
+/// Runs `synth` on the seed with `from` replaced by `to`; expects exit 1 and returns stderr.
+fn invalid(from: &str, to: &str) -> String {
+    assert!(SEED.contains(from), "{from}");
+    let dir = stack_dir(&SEED.replacen(from, to, 1));
+    let output = cfnforge(&["synth"], dir.path());
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(output.stdout.is_empty(), "no template on error");
+    err
+}
+
+#[test]
+fn synth_prints_the_shipped_stack_and_warns_about_the_seeds_risks() {
+    let output = cfnforge(&["synth", "bandup-redis"], &common::root());
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    let yaml = stdout(&output);
+    assert!(
+        yaml.starts_with("AWSTemplateFormatVersion: \"2010-09-09\"\n"),
+        "{yaml}"
+    );
+    for value in [
+        "GroupName: redis-sg",
+        "CacheSubnetGroupName: bandup-cached-subnet-group",
+        "ReplicationGroupId: bandup-redis",
+        "Engine: valkey",
+        "CacheNodeType: cache.t3.micro",
+        "NumCacheClusters: 1",
+        "NetworkType: ipv4",
+        "AtRestEncryptionEnabled: true",
+        "TransitEncryptionEnabled: true",
+        "SnapshotRetentionLimit: 1",
+        "ReplicationGroupDescription: in memory db for bandup",
+        "PrimaryEndPoint.Address",
+    ] {
+        assert!(yaml.contains(value), "{value} missing:\n{yaml}");
+    }
+    assert!(
+        err.contains("warning: stacks/bandup-redis.yaml:16:13: cache.replicas: a single node"),
+        "{err}"
+    );
+    assert!(err.contains("no access control"), "{err}");
+}
+
+#[test]
+fn synth_writes_json_into_the_out_folder() {
+    let out = tempfile::tempdir().unwrap();
+    let out_arg = out.path().to_str().unwrap();
+    let output = cfnforge(
+        &["synth", "--format", "json", "--out", out_arg],
+        &common::root(),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = std::fs::read_to_string(out.path().join("bandup-redis.template.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        json["Resources"]["BandupRedis"]["Type"],
+        "AWS::ElastiCache::ReplicationGroup"
+    );
+}
+
+#[test]
+fn synth_is_byte_identical_across_runs() {
+    let first = cfnforge(&["synth"], &common::root());
+    let second = cfnforge(&["synth"], &common::root());
+    assert!(!first.stdout.is_empty());
+    assert_eq!(first.stdout, second.stdout);
+}
+
+#[test]
+fn list_names_each_stack_with_region_and_file() {
+    let output = cfnforge(&["list"], &common::root());
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        stdout(&output),
+        "bandup-redis\tap-southeast-1\tstacks/bandup-redis.yaml\n"
+    );
+}
+
+#[test]
+fn schema_matches_the_committed_copy() {
+    let output = cfnforge(&["schema"], &common::root());
+    assert_eq!(output.status.code(), Some(0));
+    let committed =
+        std::fs::read_to_string(common::root().join("stacks/stack.schema.json")).unwrap();
+    assert_eq!(
+        stdout(&output),
+        committed,
+        "stacks/stack.schema.json is stale: cargo run -- schema > stacks/stack.schema.json"
+    );
+}
+
+#[test]
+fn unknown_key_names_file_line_column_and_key() {
+    let err = invalid("  port: 6379\n", "  port: 6379\n  prot: 6380\n");
+    assert!(
+        err.contains("error: stacks/bandup-redis.yaml:18:3: cache.prot: unknown field `prot`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn wrong_type_names_file_line_column_and_key() {
+    let err = invalid("  port: 6379", "  port: six");
+    assert!(
+        err.contains("error: stacks/bandup-redis.yaml:17:9: cache.port:"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_required_key_is_named() {
+    let err = invalid("  id: bandup-redis             # ReplicationGroupId\n", "");
+    assert!(err.contains("missing field `id`"), "{err}");
+    assert!(err.contains("stacks/bandup-redis.yaml:"), "{err}");
+}
+
+#[test]
+fn malformed_yaml_is_reported_with_its_place() {
+    let err = invalid("tags: { project: bandup }", "tags: { project: bandup");
+    assert!(err.contains("error: stacks/bandup-redis.yaml:"), "{err}");
+}
+
+#[test]
+fn construct_errors_point_at_the_offending_key() {
+    for (from, to, expected) in [
+        (
+            "  id: bandup-redis ",
+            "  id: bandup--redis ",
+            ":11:7: cache.id: replication group ID \"bandup--redis\" must not contain two hyphens",
+        ),
+        (
+            "  id: bandup-redis ",
+            "  id: 9bandup ",
+            ":11:7: cache.id: replication group ID \"9bandup\" must start with a letter",
+        ),
+        (
+            "  replicas: 0 ",
+            "  replicas: 6 ",
+            ":16:13: cache.replicas: 6 replicas",
+        ),
+        (
+            "  port: 6379",
+            "  port: 0",
+            ":17:9: cache.port: the port must be between 1 and 65535",
+        ),
+        (
+            "  backup_retention_days: 1",
+            "  backup_retention_days: 36",
+            ":20:26: cache.backup_retention_days: 36 days",
+        ),
+        (
+            "  version: \"8.0\"",
+            "  version: \"6.2\"",
+            ":14:12: cache.version: valkey has no version \"6.2\"",
+        ),
+        (
+            "  subnets: [private-database-subnet-1, private-database-subnet-2]",
+            "  subnets: []",
+            ":9:12: network.subnets: at least one subnet",
+        ),
+        (
+            "    allow_from: [ecs-backend-sg]",
+            "    allow_from: []",
+            ":23:17: cache.security_group.allow_from: at least one security group",
+        ),
+        (
+            "    name: bandup-cached-subnet-group",
+            "    name: bandup_cached",
+            ":25:11: cache.subnet_group.name: subnet group name \"bandup_cached\"",
+        ),
+        (
+            "stack: bandup-redis ",
+            "stack: bandup_redis ",
+            ":3:8: stack: stack name \"bandup_redis\"",
+        ),
+    ] {
+        let err = invalid(from, to);
+        assert!(
+            err.contains(&format!("error: stacks/bandup-redis.yaml{expected}")),
+            "{to}:\n{err}"
+        );
+    }
+}
+
+#[test]
+fn out_of_range_integers_are_type_errors() {
+    let err = invalid("  port: 6379", "  port: 70000");
+    assert!(err.contains("cache.port"), "{err}");
+}
+
+#[test]
+fn unknown_stack_and_bad_flags_are_usage_errors() {
+    let output = cfnforge(&["synth", "nope"], &common::root());
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        err.contains("no stack \"nope\"") && err.contains("bandup-redis"),
+        "{err}"
+    );
+
+    let output = cfnforge(&["synth", "--format", "xml"], &common::root());
+    assert_eq!(output.status.code(), Some(2));
+    let output = cfnforge(&["synth", "--stacks", "/nonexistent"], &common::root());
+    assert_eq!(output.status.code(), Some(2));
+}

@@ -1,0 +1,1 @@
+"""AWS emulator for cfnforge's deploy tests: moto's server plus CloudFormation models moto lacks."""
