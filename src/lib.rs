@@ -42,7 +42,10 @@
 //! ```
 
 pub mod checks;
+pub mod cloud;
 pub mod constructs;
+pub mod deploy;
+pub mod diff;
 pub mod render;
 pub mod resources;
 pub mod stackfile;

@@ -36,6 +36,9 @@ pub struct StackSpec {
     /// Several caches in one stack (instead of `cache`).
     #[serde(default)]
     pub caches: Vec<CacheSpec>,
+    /// Turn on the stack's termination protection when deploying (default false).
+    #[serde(default)]
+    pub termination_protection: bool,
 }
 
 /// The existing network: VPC and subnets.
@@ -98,6 +101,9 @@ pub struct CacheSpec {
     /// The cache subnet group.
     #[serde(default)]
     pub subnet_group: Option<SubnetGroupSpec>,
+    /// Stack outputs for the endpoints (default true).
+    #[serde(default = "yes")]
+    pub outputs: bool,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
@@ -443,6 +449,7 @@ impl CacheSpec {
         if let Some(days) = &self.backup_retention_days {
             props.backup_retention_days = days.value;
         }
+        props.outputs = self.outputs;
         props.security_group_name = self.security_group.name.as_ref().map(|n| n.value.clone());
         props.subnet_group_name = self
             .subnet_group

@@ -1,10 +1,15 @@
 //! Commands, one file each, and the one place errors are rendered for people (`report`).
 
+mod aws;
+mod deploy;
+mod destroy;
+mod diff;
 mod list;
 mod report;
 mod schema;
 mod select;
 mod synth;
+mod terminal;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,6 +28,12 @@ struct Cli {
 enum Command {
     /// Turn stack files into CloudFormation templates.
     Synth(synth::SynthArgs),
+    /// Deploy stacks through change sets and follow them to the end.
+    Deploy(deploy::DeployArgs),
+    /// Compare deployed stacks with their stack files.
+    Diff(diff::DiffArgs),
+    /// Delete stacks.
+    Destroy(destroy::DestroyArgs),
     /// List the stacks in the stacks folder.
     List(StacksDir),
     /// Print the JSON Schema of stack files.
@@ -45,12 +56,17 @@ pub enum Outcome {
     Failed = 1,
     /// The command line asked for something that does not exist.
     Usage = 2,
+    /// Ctrl-C (128 + SIGINT, as shells report it).
+    Interrupted = 130,
 }
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Synth(args) => synth::run(args),
+        Command::Deploy(args) => deploy::run(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Destroy(args) => destroy::run(args),
         Command::List(dir) => list::run(&dir),
         Command::Schema => schema::run(),
     };

@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
+use crate::cli::Outcome;
 use cfnforge::checks::Diagnostic;
+use cfnforge::deploy::DeployError;
 use cfnforge::stackfile::{Problem, StackFileError};
 use cfnforge::synth::SynthError;
 
@@ -70,5 +72,40 @@ pub fn synth_error(e: &SynthError) {
             }
         }
         other => error(&other.to_string()),
+    }
+}
+
+/// Reports why a deploy or destroy stopped; returns the exit outcome it means.
+pub fn deploy_error(e: &DeployError) -> Outcome {
+    match e {
+        DeployError::Interrupted { stack, status } => {
+            eprintln!(
+                "interrupted: stack {stack} is {status} and CloudFormation carries on; nothing was cancelled.\n  follow it with: aws cloudformation describe-stack-events --stack-name {stack}\n  or in the console, or run cfnforge deploy again once it is done"
+            );
+            Outcome::Interrupted
+        }
+        DeployError::Refused { reason, remedy } => {
+            error(reason);
+            eprintln!("  {remedy}");
+            Outcome::Failed
+        }
+        DeployError::Failed {
+            root_cause: Some(cause),
+            ..
+        } => {
+            error(&e.to_string());
+            eprintln!(
+                "  root cause: {} ({}) {}: {}",
+                cause.logical_id,
+                cause.resource_type,
+                cause.status,
+                cause.reason.as_deref().unwrap_or("")
+            );
+            Outcome::Failed
+        }
+        other => {
+            error(&other.to_string());
+            Outcome::Failed
+        }
     }
 }

@@ -109,6 +109,8 @@ pub struct CacheProps {
     pub allow_from: Vec<NetworkRef>,
     /// The cache subnet group's name; `None` lets CloudFormation name it.
     pub subnet_group_name: Option<String>,
+    /// Whether to add stack outputs for the endpoints (a stack has at most 200 outputs).
+    pub outputs: bool,
 }
 
 impl CacheProps {
@@ -136,6 +138,7 @@ impl CacheProps {
             security_group_name: None,
             allow_from,
             subnet_group_name: None,
+            outputs: true,
         }
     }
 
@@ -422,7 +425,7 @@ impl ValkeyCache {
             }
             outputs
         };
-        for (name, value, description) in outputs {
+        for (name, value, description) in outputs.into_iter().filter(|_| props.outputs) {
             stack.template.add_output(
                 format!("{prefix}{name}"),
                 Output::new(value).description(description),

@@ -1,0 +1,99 @@
+//! What the commands that talk to AWS share: connection flags, the runtime, Ctrl-C, and the
+//! synthesis that comes before every deploy and diff.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use clap::Args;
+
+use crate::cli::{Outcome, report};
+use cfnforge::cloud::aws::{AwsCloud, Connection};
+use cfnforge::deploy::DeployRequest;
+use cfnforge::render::Format;
+use cfnforge::stackfile::StackFile;
+use cfnforge::synth;
+
+/// Where and as whom to call AWS; unset flags come from the environment and AWS config files.
+#[derive(Args, Clone)]
+pub struct AwsArgs {
+    /// AWS region (default: the stack file's `region`, then AWS_REGION and config files).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Named profile from the AWS config files.
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Send every AWS call to this endpoint (an emulator); AWS_ENDPOINT_URL works too.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+}
+
+impl AwsArgs {
+    pub async fn connect(&self, file: &StackFile) -> AwsCloud {
+        AwsCloud::connect(&Connection {
+            region: self.region.clone().or_else(|| file.spec.region.clone()),
+            profile: self.profile.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+        })
+        .await
+    }
+}
+
+pub fn runtime() -> Result<tokio::runtime::Runtime, Outcome> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            report::error(&format!("cannot start the async runtime: {e}"));
+            Outcome::Failed
+        })
+}
+
+/// A flag that turns true on Ctrl-C (within the runtime it is called in).
+pub fn ctrl_c_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let set = flag.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            set.store(true, Ordering::SeqCst);
+        }
+    });
+    flag
+}
+
+/// Synthesizes a stack for deploy or diff; errors and warnings are reported here.
+pub fn prepare(file: &StackFile) -> Result<DeployRequest, Outcome> {
+    let synthesized = synth::synthesize(file).map_err(|e| {
+        report::synth_error(&e);
+        Outcome::Failed
+    })?;
+    for p in &synthesized.problems {
+        report::problem(&synthesized.path, p);
+    }
+    for d in &synthesized.diagnostics {
+        report::diagnostic(&synthesized.path, d);
+    }
+    let (body, size) = synthesized.render(Format::Yaml).map_err(|e| {
+        report::synth_error(&e);
+        Outcome::Failed
+    })?;
+    if let Some(d) = size {
+        report::diagnostic(&synthesized.path, &d);
+    }
+    let stack = synthesized.stack;
+    Ok(DeployRequest {
+        stack_name: stack.name.clone(),
+        tags: stack.resource_tags(),
+        template: stack.template,
+        template_body: body,
+        lookups: stack.lookups,
+        termination_protection: file.spec.termination_protection,
+    })
+}
+
+/// Parses `KEY=VALUE`.
+pub fn key_value(text: &str) -> Result<(String, String), String> {
+    text.split_once('=')
+        .filter(|(k, _)| !k.is_empty())
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .ok_or_else(|| format!("expected KEY=VALUE, got \"{text}\""))
+}

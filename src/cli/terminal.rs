@@ -1,0 +1,143 @@
+//! The deploy commands' [`Ui`] on a terminal: events as lines on standard error, a spinner with
+//! the stack's status while waiting (only on a terminal), and yes/no questions on standard input.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use cfnforge::cloud::{ResourceChange, StackEvent};
+use cfnforge::deploy::{Answer, Ui};
+
+pub struct Terminal {
+    spinner: Option<ProgressBar>,
+    interrupted: Arc<AtomicBool>,
+}
+
+impl Terminal {
+    /// `interrupted` is set by the Ctrl-C handler.
+    pub fn new(interrupted: Arc<AtomicBool>) -> Self {
+        let spinner = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::new_spinner();
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            bar
+        });
+        Terminal {
+            spinner,
+            interrupted,
+        }
+    }
+
+    fn line(&self, text: &str) {
+        match &self.spinner {
+            Some(bar) => bar.println(text),
+            None => eprintln!("{text}"),
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.spinner {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Ui for Terminal {
+    fn info(&mut self, message: &str) {
+        self.line(message);
+    }
+
+    fn changes(&mut self, changes: &[ResourceChange]) {
+        if changes.is_empty() {
+            self.line("Changes: none to resources (outputs or parameters only)");
+            return;
+        }
+        let rows: Vec<[&str; 4]> = changes
+            .iter()
+            .map(|c| {
+                [
+                    c.action.as_str(),
+                    c.logical_id.as_str(),
+                    c.resource_type.as_str(),
+                    c.replacement.as_deref().unwrap_or("-"),
+                ]
+            })
+            .collect();
+        let header = ["Action", "Logical ID", "Type", "Replacement"];
+        let widths: Vec<usize> = (0..4)
+            .map(|i| {
+                rows.iter()
+                    .map(|r| r[i].len())
+                    .chain([header[i].len()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let format_row = |cells: [&str; 4]| {
+            cells
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| format!("{c:w$}"))
+                .collect::<Vec<_>>()
+                .join("  ")
+                .trim_end()
+                .to_string()
+        };
+        self.line(&format_row(header));
+        for row in rows {
+            self.line(&format_row(row));
+        }
+    }
+
+    fn event(&mut self, elapsed: Duration, event: &StackEvent) {
+        let reason = event
+            .reason
+            .as_deref()
+            .map(|r| format!("  {r}"))
+            .unwrap_or_default();
+        self.line(&format!(
+            "{:>6.1}s  {:<28} {:<24} {}{reason}",
+            elapsed.as_secs_f64(),
+            event.status,
+            event.logical_id,
+            event.resource_type
+        ));
+    }
+
+    fn waiting(&mut self, elapsed: Duration, status: &str) {
+        if let Some(bar) = &self.spinner {
+            bar.set_message(format!("{status} ({:.0}s)", elapsed.as_secs_f64()));
+            bar.tick();
+        }
+    }
+
+    fn confirm(&mut self, question: &str) -> Answer {
+        if !std::io::stdin().is_terminal() {
+            return Answer::NoTerminal;
+        }
+        if let Some(bar) = &self.spinner {
+            bar.suspend(|| ask(question))
+        } else {
+            ask(question)
+        }
+    }
+
+    fn interrupted(&self) -> bool {
+        self.interrupted.load(Ordering::SeqCst)
+    }
+}
+
+fn ask(question: &str) -> Answer {
+    eprint!("{question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    match std::io::stdin().lock().read_line(&mut answer) {
+        Ok(_) if matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") => Answer::Yes,
+        _ => Answer::No,
+    }
+}

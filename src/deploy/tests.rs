@@ -1,0 +1,834 @@
+//! The deploy state machine against a scripted stand-in for CloudFormation: slow progress,
+//! failure and rollback, stacks left by failed creates, throttling, Ctrl-C.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+
+use super::*;
+use crate::cloud::Found;
+use crate::constructs::{Lookup, LookupKind};
+use crate::template::{Resource, Value};
+
+/// One poll of a running operation: the stack's status then, and the events that appeared.
+struct Step {
+    status: &'static str,
+    events: Vec<(&'static str, &'static str, Option<&'static str>)>,
+}
+
+fn step(
+    status: &'static str,
+    events: Vec<(&'static str, &'static str, Option<&'static str>)>,
+) -> Step {
+    Step { status, events }
+}
+
+#[derive(Default)]
+struct State {
+    stack: Option<StackDescription>,
+    template: Option<String>,
+    /// What each describe of a running operation shows, in order.
+    timeline: VecDeque<Step>,
+    events: Vec<StackEvent>,
+    change_set: ChangeSetDescription,
+    /// How many calls fail with throttling before one succeeds.
+    throttles: u32,
+    calls: Vec<String>,
+    event_counter: usize,
+    security_groups: Vec<Found>,
+}
+
+struct Scripted(RefCell<State>);
+
+impl Scripted {
+    fn new(state: State) -> Self {
+        Scripted(RefCell::new(state))
+    }
+
+    fn call(&self, name: &str) -> Result<(), CloudError> {
+        let mut s = self.0.borrow_mut();
+        s.calls.push(name.to_string());
+        if s.throttles > 0 {
+            s.throttles -= 1;
+            return Err(CloudError::Throttled {
+                operation: name.to_string(),
+                message: "Rate exceeded".to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    fn calls(&self) -> Vec<String> {
+        self.0.borrow().calls.clone()
+    }
+
+    /// Moves a running operation one step on.
+    fn advance(&self) {
+        let mut s = self.0.borrow_mut();
+        let Some(step) = s.timeline.pop_front() else {
+            return;
+        };
+        for (logical_id, status, reason) in step.events {
+            s.event_counter += 1;
+            let event = StackEvent {
+                event_id: format!("e{}", s.event_counter),
+                timestamp: s.event_counter as f64,
+                logical_id: logical_id.to_string(),
+                resource_type: "AWS::ElastiCache::ReplicationGroup".to_string(),
+                status: status.to_string(),
+                reason: reason.map(str::to_string),
+            };
+            s.events.insert(0, event);
+        }
+        if let Some(stack) = s.stack.as_mut() {
+            stack.status = step.status.to_string();
+        }
+        if step.status == "DELETE_COMPLETE" {
+            s.stack = None;
+        }
+    }
+}
+
+fn stack(status: &str) -> StackDescription {
+    StackDescription {
+        stack_id: "arn:stack/bandup-redis/1".to_string(),
+        name: "bandup-redis".to_string(),
+        status: status.to_string(),
+        ..Default::default()
+    }
+}
+
+impl Cloud for Scripted {
+    async fn describe_stack(&self, _name: &str) -> Result<Option<StackDescription>, CloudError> {
+        self.call("DescribeStacks")?;
+        let running = self
+            .0
+            .borrow()
+            .stack
+            .as_ref()
+            .is_some_and(|s| !is_settled(&s.status));
+        if running {
+            self.advance();
+        }
+        Ok(self.0.borrow().stack.clone())
+    }
+    async fn get_template(&self, _name: &str) -> Result<Option<String>, CloudError> {
+        self.call("GetTemplate")?;
+        Ok(self.0.borrow().template.clone())
+    }
+    async fn create_change_set(&self, request: &ChangeSetRequest) -> Result<String, CloudError> {
+        self.call(&format!("CreateChangeSet:{:?}", request.change_set_type))?;
+        let mut s = self.0.borrow_mut();
+        if s.stack.is_none() {
+            s.stack = Some(stack("REVIEW_IN_PROGRESS"));
+        }
+        Ok("cs-1".to_string())
+    }
+    async fn describe_change_set(&self, _id: &str) -> Result<ChangeSetDescription, CloudError> {
+        self.call("DescribeChangeSet")?;
+        Ok(self.0.borrow().change_set.clone())
+    }
+    async fn delete_change_set(&self, _id: &str) -> Result<(), CloudError> {
+        self.call("DeleteChangeSet")
+    }
+    async fn execute_change_set(&self, _id: &str) -> Result<(), CloudError> {
+        self.call("ExecuteChangeSet")?;
+        let mut s = self.0.borrow_mut();
+        let first = s
+            .timeline
+            .front()
+            .map(|step| step.status)
+            .unwrap_or("UPDATE_IN_PROGRESS");
+        if let Some(stack) = s.stack.as_mut() {
+            stack.status = first.to_string();
+        }
+        Ok(())
+    }
+    async fn stack_events(&self, _stack_id: &str) -> Result<Vec<StackEvent>, CloudError> {
+        self.call("DescribeStackEvents")?;
+        Ok(self.0.borrow().events.clone())
+    }
+    async fn delete_stack(&self, _name: &str) -> Result<(), CloudError> {
+        self.call("DeleteStack")?;
+        if let Some(stack) = self.0.borrow_mut().stack.as_mut() {
+            stack.status = "DELETE_IN_PROGRESS".to_string();
+        }
+        Ok(())
+    }
+    async fn set_termination_protection(
+        &self,
+        _name: &str,
+        _enabled: bool,
+    ) -> Result<(), CloudError> {
+        self.call("UpdateTerminationProtection")
+    }
+    async fn vpcs_named(&self, _name: &str) -> Result<Vec<Found>, CloudError> {
+        self.call("DescribeVpcs")?;
+        Ok(vec![Found {
+            id: "vpc-1".into(),
+            label: "vpc-1".into(),
+        }])
+    }
+    async fn subnets_named(
+        &self,
+        _vpc: Option<&str>,
+        name: &str,
+    ) -> Result<Vec<Found>, CloudError> {
+        self.call("DescribeSubnets")?;
+        Ok(vec![Found {
+            id: format!("subnet-{name}"),
+            label: name.into(),
+        }])
+    }
+    async fn security_groups_named(
+        &self,
+        _vpc: Option<&str>,
+        _name: &str,
+    ) -> Result<Vec<Found>, CloudError> {
+        self.call("DescribeSecurityGroups")?;
+        Ok(self.0.borrow().security_groups.clone())
+    }
+}
+
+#[derive(Default)]
+struct Recorder {
+    lines: Vec<String>,
+    answer: Option<Answer>,
+    questions: Vec<String>,
+    /// Ctrl-C arrives after this many events.
+    interrupt_after: Option<usize>,
+    events: usize,
+    waits: usize,
+}
+
+impl Ui for Recorder {
+    fn info(&mut self, message: &str) {
+        self.lines.push(message.to_string());
+    }
+    fn changes(&mut self, changes: &[ResourceChange]) {
+        for c in changes {
+            self.lines
+                .push(format!("change {} {}", c.action, c.logical_id));
+        }
+    }
+    fn event(&mut self, _elapsed: Duration, event: &StackEvent) {
+        self.events += 1;
+        self.lines
+            .push(format!("event {} {}", event.logical_id, event.status));
+    }
+    fn waiting(&mut self, _elapsed: Duration, _status: &str) {
+        self.waits += 1;
+    }
+    fn confirm(&mut self, question: &str) -> Answer {
+        self.questions.push(question.to_string());
+        self.answer.unwrap_or(Answer::NoTerminal)
+    }
+    fn interrupted(&self) -> bool {
+        self.interrupt_after.is_some_and(|n| self.events >= n)
+    }
+}
+
+fn cache_template(port: i64) -> Template {
+    let mut t = Template::new();
+    let mut group = Resource::new("AWS::ElastiCache::ReplicationGroup");
+    group
+        .properties
+        .insert("ReplicationGroupDescription".into(), "d".into());
+    group.properties.insert("Port".into(), Value::from(port));
+    t.add_resource("Cache", group);
+    t
+}
+
+fn request(template: Template) -> DeployRequest {
+    let body = render::render(&template, Format::Yaml).unwrap();
+    DeployRequest {
+        stack_name: "bandup-redis".to_string(),
+        template,
+        template_body: body,
+        lookups: vec![],
+        tags: vec![],
+        termination_protection: false,
+    }
+}
+
+fn options() -> DeployOptions {
+    DeployOptions {
+        pacing: Pacing {
+            first_poll: Duration::from_millis(1),
+            max_poll: Duration::from_millis(2),
+            attempts: 8,
+        },
+        ..Default::default()
+    }
+}
+
+fn ready_change_set(changes: Vec<(&str, Option<&str>)>) -> ChangeSetDescription {
+    ChangeSetDescription {
+        id: "cs-1".into(),
+        status: "CREATE_COMPLETE".into(),
+        changes: changes
+            .into_iter()
+            .map(|(action, replacement)| ResourceChange {
+                action: action.into(),
+                logical_id: "Cache".into(),
+                resource_type: "AWS::ElastiCache::ReplicationGroup".into(),
+                replacement: replacement.map(str::to_string),
+            })
+            .collect(),
+        ..Default::default()
+    }
+}
+
+fn run<T>(future: impl Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap()
+        .block_on(future)
+}
+
+#[test]
+fn a_slow_create_reports_each_event_and_ends_with_the_outputs() {
+    let cloud = Scripted::new(State {
+        change_set: ready_change_set(vec![("Add", None)]),
+        timeline: VecDeque::from([
+            step(
+                "CREATE_IN_PROGRESS",
+                vec![("bandup-redis", "CREATE_IN_PROGRESS", Some("User Initiated"))],
+            ),
+            step("CREATE_IN_PROGRESS", vec![]),
+            step(
+                "CREATE_IN_PROGRESS",
+                vec![("Cache", "CREATE_IN_PROGRESS", None)],
+            ),
+            step("CREATE_IN_PROGRESS", vec![]),
+            step(
+                "CREATE_COMPLETE",
+                vec![
+                    ("Cache", "CREATE_COMPLETE", None),
+                    ("bandup-redis", "CREATE_COMPLETE", None),
+                ],
+            ),
+        ]),
+        ..Default::default()
+    });
+    let mut ui = Recorder::default();
+    let outcome = run(deploy(
+        &cloud,
+        &request(cache_template(6379)),
+        &options(),
+        &mut ui,
+    ))
+    .unwrap();
+    assert!(
+        matches!(outcome, DeployOutcome::Deployed { ref status, .. } if status == "CREATE_COMPLETE"),
+        "{outcome:?}"
+    );
+    let events: Vec<&String> = ui.lines.iter().filter(|l| l.starts_with("event")).collect();
+    assert_eq!(
+        events,
+        [
+            "event bandup-redis CREATE_IN_PROGRESS",
+            "event Cache CREATE_IN_PROGRESS",
+            "event Cache CREATE_COMPLETE",
+            "event bandup-redis CREATE_COMPLETE"
+        ]
+    );
+    assert!(ui.waits >= 3, "progress shown while waiting: {}", ui.waits);
+    assert!(
+        cloud
+            .calls()
+            .contains(&"CreateChangeSet:Create".to_string())
+    );
+}
+
+#[test]
+fn a_failed_update_names_the_first_failed_resource_as_root_cause() {
+    let cloud = Scripted::new(State {
+        stack: Some(stack("UPDATE_COMPLETE")),
+        template: Some(render::render(&cache_template(6379), Format::Yaml).unwrap()),
+        change_set: ready_change_set(vec![("Modify", Some("False"))]),
+        timeline: VecDeque::from([
+            step(
+                "UPDATE_IN_PROGRESS",
+                vec![("Cache", "UPDATE_IN_PROGRESS", None)],
+            ),
+            step(
+                "UPDATE_ROLLBACK_IN_PROGRESS",
+                vec![
+                    (
+                        "Cache",
+                        "UPDATE_FAILED",
+                        Some("Cache node type not available in this AZ"),
+                    ),
+                    (
+                        "bandup-redis",
+                        "UPDATE_ROLLBACK_IN_PROGRESS",
+                        Some("The following resource(s) failed to update: [Cache]."),
+                    ),
+                ],
+            ),
+            step(
+                "UPDATE_ROLLBACK_COMPLETE",
+                vec![("bandup-redis", "UPDATE_ROLLBACK_COMPLETE", None)],
+            ),
+        ]),
+        ..Default::default()
+    });
+    let mut new = cache_template(6379);
+    new.resources["Cache"]
+        .properties
+        .insert("CacheNodeType".into(), "cache.x9.huge".into());
+    let err = run(deploy(
+        &cloud,
+        &request(new),
+        &options(),
+        &mut Recorder::default(),
+    ))
+    .unwrap_err();
+    match err {
+        DeployError::Failed {
+            status,
+            root_cause: Some(cause),
+            ..
+        } => {
+            assert_eq!(status, "UPDATE_ROLLBACK_COMPLETE");
+            assert_eq!(cause.logical_id, "Cache");
+            assert_eq!(
+                cause.reason.as_deref(),
+                Some("Cache node type not available in this AZ")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_stack_left_in_rollback_complete_is_deleted_and_created_again_after_confirmation() {
+    let state = || State {
+        stack: Some(stack("ROLLBACK_COMPLETE")),
+        change_set: ready_change_set(vec![("Add", None)]),
+        timeline: VecDeque::from([
+            step("DELETE_IN_PROGRESS", vec![]),
+            step(
+                "DELETE_COMPLETE",
+                vec![("bandup-redis", "DELETE_COMPLETE", None)],
+            ),
+            step("CREATE_COMPLETE", vec![]),
+        ]),
+        ..Default::default()
+    };
+    let cloud = Scripted::new(state());
+    let mut ui = Recorder {
+        answer: Some(Answer::Yes),
+        ..Default::default()
+    };
+    run(deploy(
+        &cloud,
+        &request(cache_template(6379)),
+        &options(),
+        &mut ui,
+    ))
+    .unwrap();
+    assert!(
+        ui.questions[0].contains("ROLLBACK_COMPLETE"),
+        "{:?}",
+        ui.questions
+    );
+    let calls = cloud.calls();
+    let delete = calls.iter().position(|c| c == "DeleteStack").unwrap();
+    let create = calls
+        .iter()
+        .position(|c| c == "CreateChangeSet:Create")
+        .unwrap();
+    assert!(delete < create, "{calls:?}");
+
+    // Without anyone to ask, nothing is deleted.
+    let cloud = Scripted::new(state());
+    let err = run(deploy(
+        &cloud,
+        &request(cache_template(6379)),
+        &options(),
+        &mut Recorder::default(),
+    ))
+    .unwrap_err();
+    assert!(
+        matches!(err, DeployError::NotApproved(ref m) if m.contains("--yes")),
+        "{err:?}"
+    );
+    assert!(!cloud.calls().contains(&"DeleteStack".to_string()));
+}
+
+#[test]
+fn update_rollback_failed_explains_how_to_continue_the_rollback() {
+    let cloud = Scripted::new(State {
+        stack: Some(stack("UPDATE_ROLLBACK_FAILED")),
+        ..Default::default()
+    });
+    let err = run(deploy(
+        &cloud,
+        &request(cache_template(6379)),
+        &options(),
+        &mut Recorder::default(),
+    ))
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("UPDATE_ROLLBACK_FAILED"), "{text}");
+    assert!(
+        text.contains("aws cloudformation continue-update-rollback --stack-name bandup-redis"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_operation_in_progress_is_waited_for_first() {
+    let cloud = Scripted::new(State {
+        stack: Some(stack("UPDATE_IN_PROGRESS")),
+        template: Some(render::render(&cache_template(6379), Format::Yaml).unwrap()),
+        change_set: ready_change_set(vec![("Modify", Some("False"))]),
+        timeline: VecDeque::from([
+            step("UPDATE_IN_PROGRESS", vec![]),
+            step(
+                "UPDATE_COMPLETE",
+                vec![("bandup-redis", "UPDATE_COMPLETE", None)],
+            ),
+            step("UPDATE_COMPLETE", vec![]),
+        ]),
+        ..Default::default()
+    });
+    let mut new = cache_template(6379);
+    new.resources["Cache"]
+        .properties
+        .insert("CacheNodeType".into(), "cache.t3.small".into());
+    let mut ui = Recorder::default();
+    run(deploy(&cloud, &request(new), &options(), &mut ui)).unwrap();
+    assert!(
+        ui.lines
+            .iter()
+            .any(|l| l.contains("waiting for the operation in progress (UPDATE_IN_PROGRESS)")),
+        "{:?}",
+        ui.lines
+    );
+    assert!(
+        cloud
+            .calls()
+            .contains(&"CreateChangeSet:Update".to_string())
+    );
+}
+
+#[test]
+fn throttling_is_retried_until_it_passes() {
+    let cloud = Scripted::new(State {
+        throttles: 5,
+        change_set: ready_change_set(vec![("Add", None)]),
+        timeline: VecDeque::from([step("CREATE_COMPLETE", vec![])]),
+        ..Default::default()
+    });
+    run(deploy(
+        &cloud,
+        &request(cache_template(6379)),
+        &options(),
+        &mut Recorder::default(),
+    ))
+    .unwrap();
+    let calls = cloud.calls();
+    assert_eq!(
+        calls
+            .iter()
+            .take(6)
+            .filter(|c| *c == "DescribeStacks")
+            .count(),
+        6,
+        "{calls:?}"
+    );
+
+    // It gives up after the configured attempts.
+    let cloud = Scripted::new(State {
+        throttles: 100,
+        ..Default::default()
+    });
+    let err = run(deploy(
+        &cloud,
+        &request(cache_template(6379)),
+        &options(),
+        &mut Recorder::default(),
+    ))
+    .unwrap_err();
+    assert!(
+        matches!(err, DeployError::Cloud(CloudError::Throttled { .. })),
+        "{err:?}"
+    );
+    assert_eq!(cloud.calls().len(), 8);
+}
+
+#[test]
+fn ctrl_c_stops_following_and_leaves_the_stack_running() {
+    let cloud = Scripted::new(State {
+        change_set: ready_change_set(vec![("Add", None)]),
+        timeline: VecDeque::from([
+            step(
+                "CREATE_IN_PROGRESS",
+                vec![("Cache", "CREATE_IN_PROGRESS", None)],
+            ),
+            step("CREATE_IN_PROGRESS", vec![]),
+            step("CREATE_COMPLETE", vec![]),
+        ]),
+        ..Default::default()
+    });
+    let mut ui = Recorder {
+        interrupt_after: Some(1),
+        ..Default::default()
+    };
+    let err = run(deploy(
+        &cloud,
+        &request(cache_template(6379)),
+        &options(),
+        &mut ui,
+    ))
+    .unwrap_err();
+    match err {
+        DeployError::Interrupted { stack, status } => {
+            assert_eq!(stack, "bandup-redis");
+            assert_eq!(status, "CREATE_IN_PROGRESS");
+        }
+        other => panic!("{other:?}"),
+    }
+    let calls = cloud.calls();
+    assert!(
+        !calls
+            .iter()
+            .any(|c| c.starts_with("Delete") || c.contains("Cancel")),
+        "{calls:?}"
+    );
+}
+
+#[test]
+fn a_change_set_without_changes_is_success_and_is_deleted() {
+    let cloud = Scripted::new(State {
+        stack: Some(stack("UPDATE_COMPLETE")),
+        template: Some(render::render(&cache_template(6379), Format::Yaml).unwrap()),
+        change_set: ChangeSetDescription {
+            status: "FAILED".into(),
+            status_reason: Some("The submitted information didn't contain changes. Submit different information to create a change set.".into()),
+            ..Default::default()
+        },
+        ..Default::default()
+    });
+    let outcome = run(deploy(
+        &cloud,
+        &request(cache_template(6379)),
+        &options(),
+        &mut Recorder::default(),
+    ))
+    .unwrap();
+    assert!(matches!(outcome, DeployOutcome::NoChanges { .. }));
+    let calls = cloud.calls();
+    assert!(calls.contains(&"DeleteChangeSet".to_string()));
+    assert!(!calls.contains(&"ExecuteChangeSet".to_string()));
+}
+
+#[test]
+fn replacing_a_stateful_resource_needs_allow_replacement() {
+    let existing = || State {
+        stack: Some(stack("UPDATE_COMPLETE")),
+        template: Some(render::render(&cache_template(6379), Format::Yaml).unwrap()),
+        // The endpoint does not report replacement: the schemas' create-only Port tells.
+        change_set: ready_change_set(vec![("Modify", None)]),
+        timeline: VecDeque::from([step("UPDATE_COMPLETE", vec![])]),
+        ..Default::default()
+    };
+    let cloud = Scripted::new(existing());
+    let err = run(deploy(
+        &cloud,
+        &request(cache_template(6380)),
+        &options(),
+        &mut Recorder::default(),
+    ))
+    .unwrap_err();
+    assert!(
+        matches!(err, DeployError::Refused { ref remedy, .. } if remedy.contains("--allow-replacement")),
+        "{err:?}"
+    );
+    assert!(cloud.calls().contains(&"DeleteChangeSet".to_string()));
+    assert!(!cloud.calls().contains(&"ExecuteChangeSet".to_string()));
+
+    let cloud = Scripted::new(existing());
+    let options = DeployOptions {
+        allow_replacement: true,
+        ..options()
+    };
+    run(deploy(
+        &cloud,
+        &request(cache_template(6380)),
+        &options,
+        &mut Recorder::default(),
+    ))
+    .unwrap();
+    assert!(cloud.calls().contains(&"ExecuteChangeSet".to_string()));
+}
+
+#[test]
+fn replacement_reported_only_by_the_change_set_is_refused_too() {
+    let cloud = Scripted::new(State {
+        stack: Some(stack("UPDATE_COMPLETE")),
+        template: Some(render::render(&cache_template(6379), Format::Yaml).unwrap()),
+        change_set: ready_change_set(vec![("Modify", Some("Conditional"))]),
+        ..Default::default()
+    });
+    let mut new = cache_template(6379);
+    new.resources["Cache"]
+        .properties
+        .insert("EngineVersion".into(), "8.1".into());
+    let err = run(deploy(
+        &cloud,
+        &request(new),
+        &options(),
+        &mut Recorder::default(),
+    ))
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("Cache (AWS::ElastiCache::ReplicationGroup) would be replaced"),
+        "{err}"
+    );
+}
+
+#[test]
+fn replacing_a_named_resource_is_refused_before_anything_runs() {
+    let mut old = cache_template(6379);
+    old.resources["Cache"]
+        .properties
+        .insert("ReplicationGroupId".into(), "bandup-redis".into());
+    let mut new = old.clone();
+    new.resources["Cache"]
+        .properties
+        .insert("Port".into(), Value::from(6380));
+    let cloud = Scripted::new(State {
+        stack: Some(stack("UPDATE_COMPLETE")),
+        template: Some(render::render(&old, Format::Yaml).unwrap()),
+        ..Default::default()
+    });
+    let options = DeployOptions {
+        allow_replacement: true,
+        ..options()
+    };
+    let err = run(deploy(
+        &cloud,
+        &request(new),
+        &options,
+        &mut Recorder::default(),
+    ))
+    .unwrap_err();
+    match err {
+        DeployError::Refused { reason, remedy } => {
+            assert!(
+                reason.contains("ReplicationGroupId is fixed to \"bandup-redis\""),
+                "{reason}"
+            );
+            assert!(reason.contains("because Port changed"), "{reason}");
+            assert!(remedy.contains("new name"), "{remedy}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        !cloud
+            .calls()
+            .iter()
+            .any(|c| c.starts_with("CreateChangeSet"))
+    );
+}
+
+#[test]
+fn a_new_security_group_asks_for_approval() {
+    let mut template = cache_template(6379);
+    let mut sg = Resource::new("AWS::EC2::SecurityGroup");
+    sg.properties.insert("GroupDescription".into(), "g".into());
+    template.add_resource("Group", sg);
+    let state = || State {
+        change_set: ready_change_set(vec![("Add", None)]),
+        timeline: VecDeque::from([step("CREATE_COMPLETE", vec![])]),
+        ..Default::default()
+    };
+    let cloud = Scripted::new(state());
+    let err = run(deploy(
+        &cloud,
+        &request(template.clone()),
+        &options(),
+        &mut Recorder::default(),
+    ))
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("--require-approval never"),
+        "{err}"
+    );
+
+    let cloud = Scripted::new(state());
+    let mut ui = Recorder {
+        answer: Some(Answer::Yes),
+        ..Default::default()
+    };
+    run(deploy(
+        &cloud,
+        &request(template.clone()),
+        &options(),
+        &mut ui,
+    ))
+    .unwrap();
+    assert!(
+        ui.questions[0].contains("widen network access (Group)"),
+        "{:?}",
+        ui.questions
+    );
+
+    let cloud = Scripted::new(state());
+    let never = DeployOptions {
+        approval: Approval::Never,
+        ..options()
+    };
+    run(deploy(
+        &cloud,
+        &request(template),
+        &never,
+        &mut Recorder::default(),
+    ))
+    .unwrap();
+}
+
+#[test]
+fn names_that_match_nothing_or_several_things_are_listed() {
+    let lookups = vec![Lookup {
+        parameter: "BackendSecurityGroupId".into(),
+        kind: LookupKind::SecurityGroup,
+        names: vec!["ecs-backend-sg".into()],
+    }];
+    let cloud = Scripted::new(State::default());
+    let err = run(resolve(&cloud, &lookups, &[], &options().pacing)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "cannot resolve names: no security group named \"ecs-backend-sg\""
+    );
+
+    let two = vec![
+        Found {
+            id: "sg-1".into(),
+            label: "sg-1 (Name a)".into(),
+        },
+        Found {
+            id: "sg-2".into(),
+            label: "sg-2 (Name b)".into(),
+        },
+    ];
+    let cloud = Scripted::new(State {
+        security_groups: two,
+        ..Default::default()
+    });
+    let err = run(resolve(&cloud, &lookups, &[], &options().pacing)).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("2 security groups named \"ecs-backend-sg\": sg-1 (Name a), sg-2 (Name b)"),
+        "{err}"
+    );
+
+    let overrides = vec![("BackendSecurityGroupId".to_string(), "sg-9".to_string())];
+    let values = run(resolve(&cloud, &lookups, &overrides, &options().pacing)).unwrap();
+    assert_eq!(values, overrides);
+}

@@ -1,0 +1,369 @@
+//! `cfnforge deploy`, `diff` and `destroy` end to end against the moto emulator
+//! (tests/emulator), through the real SDK and HTTP: each test starts its own emulator on a free
+//! port with fresh state.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::{Value, json};
+
+const SEED: &str = include_str!("../stacks/bandup-redis.yaml");
+
+/// The emulator, stopped when dropped.
+struct Emulator {
+    child: Child,
+    url: String,
+}
+
+impl Emulator {
+    fn start() -> Emulator {
+        let mut child = Command::new(common::root().join("tests/emulator/serve"))
+            .args(["--port", "0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tests/emulator/serve starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let url = loop {
+            match lines.next() {
+                Some(Ok(line)) => {
+                    if let Some(url) = line.strip_prefix("ready on ") {
+                        break url.trim().to_string();
+                    }
+                }
+                _ => panic!("the emulator stopped before it was ready"),
+            }
+        };
+        Emulator { child, url }
+    }
+
+    /// One API call through boto3; the response as JSON.
+    fn call(&self, service: &str, operation: &str, arguments: Value) -> Value {
+        let output = Command::new(common::venv().join("bin/python"))
+            .arg(common::root().join("tests/emulator/aws_call.py"))
+            .args([&self.url, service, operation, &arguments.to_string()])
+            .output()
+            .expect("python runs");
+        assert!(
+            output.status.success(),
+            "{service} {operation}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).expect("JSON")
+    }
+
+    /// The seed's existing network: VPC band-up-vpc, two private subnets, ecs-backend-sg.
+    fn create_network(&self) -> String {
+        let tag =
+            |name: &str| json!([{"ResourceType": "", "Tags": [{"Key": "Name", "Value": name}]}]);
+        let mut vpc_tags = tag("band-up-vpc");
+        vpc_tags[0]["ResourceType"] = json!("vpc");
+        let vpc = self.call(
+            "ec2",
+            "create_vpc",
+            json!({"CidrBlock": "10.0.0.0/16", "TagSpecifications": vpc_tags}),
+        );
+        let vpc_id = vpc["Vpc"]["VpcId"].as_str().unwrap().to_string();
+        for (i, az) in ["ap-southeast-1a", "ap-southeast-1b"].iter().enumerate() {
+            let mut tags = tag(&format!("private-database-subnet-{}", i + 1));
+            tags[0]["ResourceType"] = json!("subnet");
+            self.call(
+                "ec2",
+                "create_subnet",
+                json!({
+                    "VpcId": vpc_id, "CidrBlock": format!("10.0.{i}.0/24"),
+                    "AvailabilityZone": az, "TagSpecifications": tags
+                }),
+            );
+        }
+        let group = self.call(
+            "ec2",
+            "create_security_group",
+            json!({
+                "GroupName": "ecs-backend-sg", "Description": "backend", "VpcId": vpc_id
+            }),
+        );
+        group["GroupId"].as_str().unwrap().to_string()
+    }
+
+    fn replication_group(&self) -> Option<Value> {
+        let groups = self.call("elasticache", "describe_replication_groups", json!({}));
+        groups["ReplicationGroups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["ReplicationGroupId"] == "bandup-redis")
+            .cloned()
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A folder with `stacks/bandup-redis.yaml` holding `text`.
+fn workspace(text: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("stacks")).unwrap();
+    write_stack(dir.path(), text);
+    dir
+}
+
+fn write_stack(dir: &Path, text: &str) {
+    std::fs::write(dir.join("stacks/bandup-redis.yaml"), text).unwrap();
+}
+
+fn cfnforge(emulator: &Emulator, dir: &Path, args: &[&str]) -> Output {
+    let output = Command::new(env!("CARGO_BIN_EXE_cfnforge"))
+        .args(args)
+        .args(["--endpoint-url", &emulator.url])
+        .current_dir(dir)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("NO_PROXY", "127.0.0.1")
+        .env_remove("AWS_PROFILE")
+        .stdin(Stdio::null())
+        .output()
+        .expect("cfnforge runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    output
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}--- stderr\n{}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn outputs_file(dir: &Path) -> PathBuf {
+    dir.join("outputs.json")
+}
+
+#[test]
+fn deploy_creates_the_seed_cache_updates_it_and_destroy_removes_it() {
+    let emulator = Emulator::start();
+    let backend_sg = emulator.create_network();
+    let dir = workspace(SEED);
+    let d = dir.path();
+
+    // diff before anything exists: everything is added.
+    let before = cfnforge(&emulator, d, &["diff", "bandup-redis", "--fail"]);
+    let shown = text(&before);
+    assert_eq!(before.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("does not exist yet")
+            && shown.contains("+ AWS::ElastiCache::ReplicationGroup BandupRedis"),
+        "{shown}"
+    );
+
+    // create: names resolved, outputs printed and written.
+    let outputs = outputs_file(d);
+    let deployed = cfnforge(
+        &emulator,
+        d,
+        &[
+            "deploy",
+            "bandup-redis",
+            "--yes",
+            "--outputs-file",
+            outputs.to_str().unwrap(),
+        ],
+    );
+    let shown = text(&deployed);
+    assert_eq!(deployed.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains("Add") && shown.contains("BandupRedis"),
+        "change table: {shown}"
+    );
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&outputs).unwrap()).unwrap();
+    let address = written["bandup-redis"]["BandupRedisPrimaryEndpointAddress"]
+        .as_str()
+        .unwrap();
+    assert!(
+        address.contains("bandup-redis") && address.ends_with("cache.amazonaws.com"),
+        "{address}"
+    );
+    assert_eq!(
+        written["bandup-redis"]["BandupRedisPrimaryEndpointPort"],
+        "6379"
+    );
+    assert!(
+        shown.contains(&format!("BandupRedisPrimaryEndpointAddress = {address}")),
+        "{shown}"
+    );
+
+    // The cache exists with the seed's settings, in the seed's network.
+    let group = emulator.replication_group().expect("bandup-redis exists");
+    assert_eq!(group["Description"], "in memory db for bandup");
+    assert_eq!(group["CacheNodeType"], "cache.t3.micro");
+    assert_eq!(group["Engine"], "valkey");
+    assert_eq!(group["AtRestEncryptionEnabled"], true);
+    assert_eq!(group["TransitEncryptionEnabled"], true);
+    assert_eq!(group["SnapshotRetentionLimit"], 1);
+    assert_eq!(group["NetworkType"], "ipv4");
+    assert_eq!(
+        group["MemberClusters"].as_array().unwrap().len(),
+        1,
+        "no replicas"
+    );
+    let subnets = emulator.call(
+        "elasticache",
+        "describe_cache_subnet_groups",
+        json!({"CacheSubnetGroupName": "bandup-cached-subnet-group"}),
+    );
+    assert_eq!(
+        subnets["CacheSubnetGroups"][0]["Subnets"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let sg = emulator.call(
+        "ec2",
+        "describe_security_groups",
+        json!({"Filters": [{"Name": "group-name", "Values": ["redis-sg"]}]}),
+    );
+    let rule = &sg["SecurityGroups"][0]["IpPermissions"][0];
+    assert_eq!(
+        (rule["FromPort"].as_i64(), rule["ToPort"].as_i64()),
+        (Some(6379), Some(6379))
+    );
+    assert_eq!(rule["UserIdGroupPairs"][0]["GroupId"], backend_sg.as_str());
+
+    // Deploying the same again: no changes, success.
+    let again = cfnforge(&emulator, d, &["deploy", "bandup-redis", "--yes"]);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again));
+    assert!(text(&again).contains("no changes"), "{}", text(&again));
+    let after = cfnforge(&emulator, d, &["diff", "bandup-redis", "--fail"]);
+    assert_eq!(after.status.code(), Some(0), "{}", text(&after));
+    assert!(text(&after).contains("no differences"), "{}", text(&after));
+
+    // An in-place update.
+    write_stack(
+        d,
+        &SEED.replace("backup_retention_days: 1", "backup_retention_days: 2"),
+    );
+    let diff = cfnforge(&emulator, d, &["diff", "bandup-redis"]);
+    assert!(
+        text(&diff).contains("~ SnapshotRetentionLimit: 1 -> 2"),
+        "{}",
+        text(&diff)
+    );
+    let updated = cfnforge(&emulator, d, &["deploy", "bandup-redis", "--yes"]);
+    assert_eq!(updated.status.code(), Some(0), "{}", text(&updated));
+    assert_eq!(
+        emulator.replication_group().unwrap()["SnapshotRetentionLimit"],
+        2
+    );
+
+    // A change that replaces the named replication group is refused before anything runs.
+    write_stack(
+        d,
+        &SEED
+            .replace("backup_retention_days: 1", "backup_retention_days: 2")
+            .replace("port: 6379", "port: 6380"),
+    );
+    let refused = cfnforge(
+        &emulator,
+        d,
+        &["deploy", "bandup-redis", "--yes", "--allow-replacement"],
+    );
+    let shown = text(&refused);
+    assert_eq!(refused.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("CloudFormation would refuse")
+            && shown.contains("ReplicationGroupId is fixed"),
+        "{shown}"
+    );
+    assert_eq!(
+        emulator.replication_group().unwrap()["SnapshotRetentionLimit"],
+        2
+    );
+
+    // --no-execute leaves the change set for review.
+    write_stack(
+        d,
+        &SEED.replace("backup_retention_days: 1", "backup_retention_days: 3"),
+    );
+    let review = cfnforge(&emulator, d, &["deploy", "bandup-redis", "--no-execute"]);
+    let shown = text(&review);
+    assert_eq!(review.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains("is ready for review and was not executed"),
+        "{shown}"
+    );
+    assert_eq!(
+        emulator.replication_group().unwrap()["SnapshotRetentionLimit"],
+        2
+    );
+
+    // destroy: says what is snapshotted, deletes, and the cache is gone.
+    let destroyed = cfnforge(&emulator, d, &["destroy", "bandup-redis", "--yes"]);
+    let shown = text(&destroyed);
+    assert_eq!(destroyed.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains("BandupRedis: DeletionPolicy Snapshot"),
+        "{shown}"
+    );
+    assert!(emulator.replication_group().is_none(), "deleted");
+}
+
+#[test]
+fn a_failing_deploy_reports_the_reason_and_exits_1() {
+    let emulator = Emulator::start();
+    emulator.create_network();
+    // A subnet group of the same name already exists: CloudFormation cannot create ours.
+    emulator.call(
+        "elasticache",
+        "create_cache_subnet_group",
+        json!({
+            "CacheSubnetGroupName": "bandup-cached-subnet-group",
+            "CacheSubnetGroupDescription": "made by hand",
+            "SubnetIds": ["subnet-00000000"]
+        }),
+    );
+    let dir = workspace(SEED);
+    let failed = cfnforge(&emulator, dir.path(), &["deploy", "--yes"]);
+    let shown = text(&failed);
+    assert_eq!(failed.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("error:") && shown.contains("bandup-cached-subnet-group"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn names_that_do_not_exist_stop_the_deploy_with_what_was_looked_for() {
+    let emulator = Emulator::start();
+    let dir = workspace(SEED);
+    let failed = cfnforge(&emulator, dir.path(), &["deploy", "--yes"]);
+    let shown = text(&failed);
+    assert_eq!(failed.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("no VPC named \"band-up-vpc\""), "{shown}");
+}
+
+#[test]
+fn a_new_security_group_needs_approval_without_a_terminal() {
+    let emulator = Emulator::start();
+    emulator.create_network();
+    let dir = workspace(SEED);
+    let stopped = cfnforge(&emulator, dir.path(), &["deploy"]);
+    let shown = text(&stopped);
+    assert_eq!(stopped.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("--require-approval never"), "{shown}");
+    assert!(emulator.replication_group().is_none());
+}
