@@ -41,7 +41,7 @@ pub fn is_stateful(type_name: &str) -> bool {
 }
 
 /// The property that names a resource of this type, if the resource sets it.
-pub fn fixed_name<'a>(resource: &'a Resource) -> Option<(&'static str, &'a Value)> {
+pub fn fixed_name(resource: &Resource) -> Option<(&'static str, &Value)> {
     NAME_PROPERTIES
         .iter()
         .find(|(t, _)| *t == resource.type_name)

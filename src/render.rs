@@ -3,9 +3,11 @@
 //! Output is deterministic (sections in the documented order, maps in insertion order) and uses
 //! only the long form of intrinsic functions, so any YAML or JSON reader takes it as it is.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::str::FromStr;
 
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use thiserror::Error;
 
 use crate::template::Template;
@@ -61,11 +63,14 @@ pub enum RenderError {
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ParseError {
     /// Not well-formed YAML or JSON, or a part of the wrong shape (an unknown parameter type, a
-    /// resource without `Type`, ...). The parser's message already names the line and column.
-    #[error("invalid {format} template: {message}")]
+    /// resource without `Type`, a misspelt section or resource attribute, a key given twice,
+    /// ...). The parser's message already names the line and column; `path` is where in the
+    /// template it went wrong (`Resources.Cache`), when not at the top.
+    #[error("invalid {format} template{}: {message}", at(.path))]
     Invalid {
         format: Format,
         message: String,
+        path: Option<String>,
         line: Option<u64>,
         column: Option<u64>,
     },
@@ -113,17 +118,23 @@ fn yaml_options() -> serde_saphyr::SerializerOptions {
     }
 }
 
-/// Reads a template. YAML must use the long form of intrinsic functions: a short-form tag such
-/// as `!Ref` is an error rather than being silently dropped.
+fn at(path: &Option<String>) -> String {
+    path.as_ref()
+        .map(|path| format!(" at {path}"))
+        .unwrap_or_default()
+}
+
+/// Reads a template. Like CloudFormation, it refuses unknown sections, unknown keys of
+/// resources, parameters and outputs, and keys given twice, rather than dropping them. YAML
+/// must use the long form of intrinsic functions: a short-form tag such as `!Ref` is an error
+/// rather than being silently dropped.
 pub fn parse(text: &str, format: Format) -> Result<Template, ParseError> {
     match format {
-        Format::Json => serde_json::from_str(text).map_err(|err| ParseError::Invalid {
-            format,
-            message: err.to_string(),
-            // serde_json counts from 1 and uses 0 when it has no position.
-            line: Some(err.line() as u64).filter(|&n| n > 0),
-            column: Some(err.column() as u64).filter(|&n| n > 0),
-        }),
+        Format::Json => {
+            // serde_json keeps the last of a key given twice: refuse them first.
+            json_with_path::<DistinctKeys>(text)?;
+            json_with_path(text)
+        }
         Format::Yaml => {
             let options = serde_saphyr::options! {
                 // Reading into a generic value would otherwise drop tags such as `!Ref`.
@@ -131,8 +142,93 @@ pub fn parse(text: &str, format: Format) -> Result<Template, ParseError> {
                 // The caller renders errors; a plain message with its position is enough.
                 with_snippet: false,
             };
-            serde_saphyr::from_str_with_options(text, options).map_err(|err| yaml_error(text, err))
+            let mut path = None;
+            serde_saphyr::with_deserializer_from_str_with_options(text, options, |deserializer| {
+                serde_path_to_error::deserialize(deserializer).map_err(|err| {
+                    path = key_path(err.path());
+                    err.into_inner()
+                })
+            })
+            .map_err(|err| yaml_error(text, err, path))
         }
+    }
+}
+
+fn json_with_path<'de, T: Deserialize<'de>>(text: &'de str) -> Result<T, ParseError> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let mut path = None;
+    serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|err| {
+            path = key_path(err.path());
+            err.into_inner()
+        })
+        .and_then(|value| deserializer.end().map(|()| value))
+        .map_err(|err| ParseError::Invalid {
+            format: Format::Json,
+            message: err.to_string(),
+            path,
+            // serde_json counts from 1 and uses 0 when it has no position.
+            line: Some(err.line() as u64).filter(|&n| n > 0),
+            column: Some(err.column() as u64).filter(|&n| n > 0),
+        })
+}
+
+/// The path serde went down, or `None` at the top of the template.
+fn key_path(path: &serde_path_to_error::Path) -> Option<String> {
+    let path = path.to_string();
+    (path != ".").then_some(path)
+}
+
+/// Any JSON value, as long as no object in it has the same key twice.
+struct DistinctKeys;
+
+impl<'de> Deserialize<'de> for DistinctKeys {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(DistinctKeys)
+    }
+}
+
+impl<'de> Visitor<'de> for DistinctKeys {
+    type Value = DistinctKeys;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self, E> {
+        Ok(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Self, A::Error> {
+        while items.next_element::<DistinctKeys>()?.is_some() {}
+        Ok(self)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<Self, A::Error> {
+        let mut seen = HashSet::new();
+        while let Some(key) = entries.next_key::<String>()? {
+            if seen.contains(&key) {
+                return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
+            }
+            entries.next_value::<DistinctKeys>()?;
+            seen.insert(key);
+        }
+        Ok(self)
     }
 }
 
@@ -160,7 +256,7 @@ const SHORT_FORMS: &[&str] = &[
     "!Transform",
 ];
 
-fn yaml_error(text: &str, err: serde_saphyr::Error) -> ParseError {
+fn yaml_error(text: &str, err: serde_saphyr::Error, path: Option<String>) -> ParseError {
     if let serde_saphyr::Error::UnsupportedTag { tag, location } = &err {
         let (line, column) = tag_position(text, tag, location);
         let tag = tag.clone();
@@ -174,6 +270,7 @@ fn yaml_error(text: &str, err: serde_saphyr::Error) -> ParseError {
     ParseError::Invalid {
         format: Format::Yaml,
         message: err.to_string(),
+        path,
         line: location.map(|l| l.line()),
         column: location.map(|l| l.column()),
     }
@@ -330,6 +427,29 @@ mod tests {
             "CacheNodeType".into(),
             Intrinsic::find_in_map("Sizes", Intrinsic::ref_("Env"), "NodeType").into(),
         );
+        props.insert(
+            "SnapshotName".into(),
+            Intrinsic::find_in_map_or("Sizes", Intrinsic::ref_("Env"), "Snapshot", Value::Null)
+                .into(),
+        );
+        props.insert(
+            "ReplicasPerNodeGroup".into(),
+            Intrinsic::length(Intrinsic::ref_("Zones")).into(),
+        );
+        props.insert(
+            "UserGroupIds".into(),
+            Intrinsic::to_json_string(Value::Map(IndexMap::from([(
+                "Condition".into(),
+                Value::Map(IndexMap::from([(
+                    "Bool".into(),
+                    Value::Map(IndexMap::from([(
+                        "aws:SecureTransport".into(),
+                        Value::from("true"),
+                    )])),
+                )])),
+            )])))
+            .into(),
+        );
         props.insert("Engine".into(), Value::from("valkey"));
         props.insert("EngineVersion".into(), Value::from("8.0"));
         props.insert("Port".into(), Value::from(6379));
@@ -449,11 +569,12 @@ mod tests {
             "Outputs",
         ];
         let template = full_template();
-        let sections: [(Format, fn(&str) -> String); 2] = [
-            (Format::Yaml, |s| format!("\n{s}:")),
-            (Format::Json, |s| format!("\n  \"{s}\":")),
-        ];
-        for (format, key) in sections {
+        for format in [Format::Yaml, Format::Json] {
+            // A top-level key at the start of a line.
+            let key = |section: &str| match format {
+                Format::Yaml => format!("\n{section}:"),
+                Format::Json => format!("\n  \"{section}\":"),
+            };
             let text = format!("\n{}", render(&template, format).unwrap());
             let positions: Vec<usize> = order
                 .iter()
@@ -627,26 +748,135 @@ mod tests {
         let Err(ParseError::Invalid {
             format,
             message,
+            path,
             line,
             column,
         }) = parse(yaml, Format::Yaml)
         else {
             panic!("an unknown parameter type is invalid");
         };
-        assert_eq!((format, line, column), (Format::Yaml, Some(3), Some(11)));
+        assert_eq!(
+            (format, path.as_deref(), line, column),
+            (Format::Yaml, Some("Parameters.Vpc.Type"), Some(3), Some(11))
+        );
         assert!(message.contains("AWS::EC2::Vpc::Id"), "{message}");
 
         let json = "{\n  \"Resources\": {\n    \"A\": {\"Properties\": {}}\n  }\n}\n";
         let Err(ParseError::Invalid {
             format,
             message,
+            path,
             line,
             ..
         }) = parse(json, Format::Json)
         else {
             panic!("a resource without Type is invalid");
         };
-        assert_eq!((format, line), (Format::Json, Some(3)));
+        assert_eq!(
+            (format, path.as_deref(), line),
+            (Format::Json, Some("Resources.A"), Some(3))
+        );
         assert!(message.contains("Type"), "{message}");
+    }
+
+    /// The message, path, line and column of an `Invalid` error.
+    fn invalid(text: &str, format: Format) -> (String, Option<String>, Option<u64>, Option<u64>) {
+        match parse(text, format) {
+            Err(ParseError::Invalid {
+                message,
+                path,
+                line,
+                column,
+                ..
+            }) => (message, path, line, column),
+            other => panic!("expected an invalid template, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn misspelt_resource_attributes_are_errors_naming_the_key_and_where_it_is() {
+        let yaml = "Resources:\n  Cache:\n    Type: X\n    Propertes:\n      A: 1\n";
+        let (message, path, line, column) = invalid(yaml, Format::Yaml);
+        assert!(message.contains("unknown field `Propertes`"), "{message}");
+        assert_eq!(
+            (path.as_deref(), line, column),
+            (Some("Resources.Cache.Propertes"), Some(4), Some(5))
+        );
+
+        let json = "{\"Resources\": {\n  \"A\": {\"Type\": \"X\",\n    \"DependOn\": \"B\"}}}";
+        let (message, path, line, _) = invalid(json, Format::Json);
+        assert!(message.contains("unknown field `DependOn`"), "{message}");
+        assert!(message.contains("expected one of"), "{message}");
+        assert_eq!(
+            (path.as_deref(), line),
+            (Some("Resources.A.DependOn"), Some(3))
+        );
+    }
+
+    #[test]
+    fn unknown_sections_and_keys_of_parameters_and_outputs_are_errors() {
+        let cases = [
+            (
+                "Resource:\n  A:\n    Type: X\n",
+                "`Resource`",
+                Some("Resource"),
+                1,
+            ),
+            (
+                "Parameters:\n  P:\n    Type: String\n    Defualt: x\nResources: {}\n",
+                "`Defualt`",
+                Some("Parameters.P.Defualt"),
+                4,
+            ),
+            (
+                "Resources: {}\nOutputs:\n  O:\n    Value: x\n    Exports:\n      Name: x\n",
+                "`Exports`",
+                Some("Outputs.O.Exports"),
+                5,
+            ),
+            (
+                "Resources: {}\nOutputs:\n  O:\n    Value: x\n    Export:\n      Nmae: x\n",
+                "`Nmae`",
+                Some("Outputs.O.Export.Nmae"),
+                6,
+            ),
+        ];
+        for (yaml, key, at, at_line) in cases {
+            let (message, path, line, _) = invalid(yaml, Format::Yaml);
+            assert!(message.contains(key), "{message}");
+            assert_eq!((path.as_deref(), line), (at, Some(at_line)), "{message}");
+        }
+    }
+
+    #[test]
+    fn keys_given_twice_are_errors_in_json_as_in_yaml() {
+        let yaml = "Resources:\n  A:\n    Type: X\n  A:\n    Type: Y\n";
+        let (message, _, line, _) = invalid(yaml, Format::Yaml);
+        assert!(message.contains("duplicate"), "{message}");
+        assert_eq!(line, Some(4), "{message}");
+
+        let json = "{\"Resources\": {\n  \"A\": {\"Type\": \"X\", \"Properties\": {\n    \
+                    \"Name\": 1,\n    \"Name\": 2}}}}";
+        let (message, path, line, _) = invalid(json, Format::Json);
+        assert!(message.contains("duplicate key `Name`"), "{message}");
+        assert_eq!(
+            (path.as_deref(), line),
+            (Some("Resources.A.Properties"), Some(4))
+        );
+    }
+
+    #[test]
+    fn invalid_errors_say_where_in_the_template() {
+        let err = parse("Resources:\n  A:\n    Typ: X\n", Format::Yaml).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("invalid yaml template at Resources.A.Typ: unknown field `Typ`"),
+            "{err}"
+        );
+        let err = parse("\"x\"", Format::Json).unwrap_err();
+        assert!(
+            err.to_string().starts_with("invalid json template: "),
+            "{err}"
+        );
     }
 }

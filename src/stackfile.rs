@@ -24,7 +24,8 @@ pub struct StackSpec {
     pub region: Option<String>,
     /// The template's description (at most 1,024 bytes).
     #[serde(default)]
-    pub description: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub description: Option<Spanned<String>>,
     /// Tags on the stack and on every resource that takes tags.
     #[serde(default)]
     pub tags: IndexMap<String, String>,
@@ -379,6 +380,33 @@ impl StackSpec {
                 "stack",
                 format!("stack name \"{}\" {why}", self.stack.value),
             ));
+        }
+        if let Some(description) = &self.description
+            && description.value.len() > 1024
+        {
+            problems.push(error(
+                Location::from(description),
+                "description",
+                format!(
+                    "{} bytes: CloudFormation takes at most 1,024",
+                    description.value.len()
+                ),
+            ));
+        }
+        let mut logical_ids: Vec<(String, &str)> = Vec::new();
+        for (key, cache) in self.cache_specs() {
+            // Each cache's logical IDs derive from its id: two ids that differ only in case or
+            // punctuation would collide.
+            let prefix = heck::ToUpperCamelCase::to_upper_camel_case(cache.id.value.as_str());
+            if let Some((_, other)) = logical_ids.iter().find(|(p, _)| *p == prefix) {
+                problems.push(error(
+                    at(&cache.id),
+                    &format!("{key}.id"),
+                    format!("cache id \"{}\" clashes with cache \"{other}\" (both make logical IDs {prefix}...)", cache.id.value),
+                ));
+            } else {
+                logical_ids.push((prefix, cache.id.value.as_str()));
+            }
         }
         match (&self.cache, self.caches.is_empty()) {
             (Some(_), false) => problems.push(error(

@@ -43,7 +43,7 @@ pub fn synthesize(file: &StackFile) -> Result<Synthesized, SynthError> {
     let mut problems = spec.problems();
     let mut stack = Stack::new(spec.stack.value.clone());
     stack.tags = spec.tags.clone();
-    stack.template.description = spec.description.clone();
+    stack.template.description = spec.description.as_ref().map(|d| d.value.clone());
 
     for (key, cache) in spec.cache_specs() {
         let (_, findings) = ValkeyCache::add(&mut stack, &cache.props(&spec.network));

@@ -3,9 +3,7 @@
 
 use super::{Diagnostic, Severity, check_with};
 use crate::resources::TypeInfo;
-use crate::template::{
-    Intrinsic, Output, Parameter, ParameterType, Resource, ResourceOptions, Template, Value,
-};
+use crate::template::{Intrinsic, Output, Parameter, ParameterType, Resource, Template, Value};
 
 /// A few types as their schemas describe them (properties trimmed), so that these tests do
 /// not depend on the generated registry.
@@ -113,7 +111,7 @@ pub(super) fn good_template() -> Template {
             ],
         ),
     );
-    let mut cache = resource(
+    let cache = resource(
         "AWS::ElastiCache::ReplicationGroup",
         vec![
             ("ReplicationGroupDescription", Value::from("Valkey cache")),
@@ -134,7 +132,6 @@ pub(super) fn good_template() -> Template {
             ),
         ],
     );
-    cache.options = ResourceOptions::default().depends_on("CacheSecurityGroup");
     template.add_resource("Cache", cache);
     template.add_output(
         "Endpoint",

@@ -15,7 +15,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 
 use crate::resources::{self, TypeInfo};
-use crate::template::{FORMAT_VERSION, Template, Value};
+use crate::template::{DuplicateId, FORMAT_VERSION, Resource, Section, Template, Value};
 
 use references::Place;
 use suggest::did_you_mean;
@@ -88,7 +88,7 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Everything the checks found, in template order.
+/// Everything the checks found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
@@ -114,7 +114,21 @@ impl Report {
     }
 }
 
-/// Checks a template; see the module documentation for what is checked.
+/// Checks a template:
+/// - `Ref`, `Fn::GetAtt` and `Fn::Sub` variables name a parameter, resource or pseudo parameter
+///   (`Fn::GetAtt`: a resource, and an attribute or property its type has when cfnforge has the
+///   type's schema); `Fn::If`, `Condition` and resource and output conditions name a condition;
+///   `Fn::FindInMap` names a mapping, and keys that exist unless it has a `DefaultValue`; no
+///   intrinsic is malformed;
+/// - conditions and export names do not refer to resources; export names are unique;
+/// - `DependsOn` names another resource (a warning when a reference already implies it), and
+///   resources do not depend on each other in a cycle;
+/// - resources of types cfnforge has schemas for set their required properties and no unknown
+///   ones;
+/// - logical IDs are alphanumeric, at most 255 characters, name one parameter or resource, and
+///   were not added twice to a section;
+/// - the format version, description lengths and the limits on resources, parameters, outputs
+///   and mappings.
 pub fn check(template: &Template) -> Report {
     check_with(template, resources::type_info)
 }
@@ -186,7 +200,10 @@ impl Checker<'_> {
         {
             self.error(
                 "AWSTemplateFormatVersion",
-                format!("\"{version}\" is not a template format version; the only one is \"{FORMAT_VERSION}\""),
+                format!(
+                    "\"{version}\" is not a template format version; the only one is \
+                     \"{FORMAT_VERSION}\""
+                ),
             );
         }
         if let Some(description) = &template.description {
@@ -195,36 +212,19 @@ impl Checker<'_> {
         if template.resources.is_empty() {
             self.error("Resources", "a template needs at least one resource");
         }
-        let counts = [
-            (
-                "Resources",
-                "resources",
-                template.resources.len(),
-                MAX_RESOURCES,
-            ),
-            (
-                "Parameters",
-                "parameters",
-                template.parameters.len(),
-                MAX_PARAMETERS,
-            ),
-            ("Outputs", "outputs", template.outputs.len(), MAX_OUTPUTS),
-            (
-                "Mappings",
-                "mappings",
-                template.mappings.len(),
-                MAX_MAPPINGS,
-            ),
-        ];
-        for (section, what, count, limit) in counts {
-            if count > limit {
-                self.error(
-                    section,
-                    format!(
-                        "the template has {count} {what}; CloudFormation allows at most {limit}"
-                    ),
-                );
-            }
+        self.check_count("Resources", template.resources.len(), MAX_RESOURCES);
+        self.check_count("Parameters", template.parameters.len(), MAX_PARAMETERS);
+        self.check_count("Outputs", template.outputs.len(), MAX_OUTPUTS);
+        self.check_count("Mappings", template.mappings.len(), MAX_MAPPINGS);
+    }
+
+    fn check_count(&mut self, section: &str, count: usize, limit: usize) {
+        if count > limit {
+            let what = section.to_lowercase();
+            self.error(
+                section,
+                format!("the template has {count} {what}; CloudFormation allows at most {limit}"),
+            );
         }
     }
 
@@ -233,7 +233,10 @@ impl Checker<'_> {
         if bytes > MAX_DESCRIPTION_BYTES {
             self.error(
                 path,
-                format!("the description is {bytes} bytes long; at most {MAX_DESCRIPTION_BYTES} are allowed"),
+                format!(
+                    "the description is {bytes} bytes long; at most {MAX_DESCRIPTION_BYTES} \
+                     are allowed"
+                ),
             );
         }
     }
@@ -256,29 +259,27 @@ impl Checker<'_> {
         let mut reported = HashSet::new();
         for id in template.resources.keys() {
             if template.parameters.contains_key(id) {
-                reported.insert(id.as_str());
+                reported.insert((Section::Parameters, id.as_str()));
+                reported.insert((Section::Resources, id.as_str()));
                 self.error(
                     format!("Resources.{id}"),
                     format!("logical ID \"{id}\" is used by both a parameter and a resource"),
                 );
             }
         }
-        for id in template.duplicate_ids() {
-            if !reported.insert(id.as_str()) {
+        for DuplicateId {
+            section,
+            logical_id: id,
+        } in template.duplicate_ids()
+        {
+            if !reported.insert((*section, id.as_str())) {
                 continue;
             }
-            let section = if template.resources.contains_key(id) {
-                "Resources"
-            } else if template.parameters.contains_key(id) {
-                "Parameters"
-            } else {
-                "Outputs"
-            };
             self.error(
-                format!("{section}.{id}"),
+                format!("{}.{id}", section.key()),
                 format!(
-                    "logical ID \"{id}\" was defined more than once; only the last definition \
-                     is kept"
+                    "{} \"{id}\" was defined more than once; only the last definition is kept",
+                    section.entry()
                 ),
             );
         }
@@ -297,7 +298,10 @@ impl Checker<'_> {
         if chars > MAX_LOGICAL_ID_CHARS {
             self.error(
                 path,
-                format!("logical ID is {chars} characters long; at most {MAX_LOGICAL_ID_CHARS} are allowed"),
+                format!(
+                    "logical ID is {chars} characters long; at most {MAX_LOGICAL_ID_CHARS} \
+                     are allowed"
+                ),
             );
         }
     }
@@ -309,14 +313,6 @@ impl Checker<'_> {
             let options = &resource.options;
             if let Some(condition) = &options.condition {
                 self.check_condition_exists(&format!("{path}.Condition"), condition, "Condition");
-            }
-            for (position, target) in options.depends_on.iter().enumerate() {
-                let at = if options.depends_on.len() == 1 {
-                    format!("{path}.DependsOn")
-                } else {
-                    format!("{path}.DependsOn[{position}]")
-                };
-                self.check_depends_on(&at, index, id, target);
             }
             if let Some(info) = (self.type_info)(&resource.type_name) {
                 self.check_properties_against_schema(&path, id, resource, info);
@@ -338,6 +334,15 @@ impl Checker<'_> {
                     self.check_value(value, &format!("{path}.{field}"), Place::Resource(index));
                 }
             }
+            // After the values, so that DependsOn can tell whether it adds anything.
+            for (position, target) in options.depends_on.iter().enumerate() {
+                let at = if options.depends_on.len() == 1 {
+                    format!("{path}.DependsOn")
+                } else {
+                    format!("{path}.DependsOn[{position}]")
+                };
+                self.check_depends_on(&at, index, id, target);
+            }
         }
     }
 
@@ -346,7 +351,15 @@ impl Checker<'_> {
         if target == id {
             self.error(path, format!("resource \"{id}\" cannot depend on itself"));
         } else if let Some(target_index) = template.resources.get_index_of(target) {
-            self.dependencies[index].insert(target_index);
+            if !self.dependencies[index].insert(target_index) {
+                self.diagnostics.push(Diagnostic::warning(
+                    path,
+                    format!(
+                        "DependsOn \"{target}\" is redundant: \"{id}\" already depends on it \
+                         through a Ref, Fn::GetAtt, Fn::Sub or an earlier DependsOn"
+                    ),
+                ));
+            }
         } else if template.parameters.contains_key(target) {
             self.error(
                 path,
@@ -367,7 +380,7 @@ impl Checker<'_> {
         &mut self,
         path: &str,
         id: &str,
-        resource: &crate::template::Resource,
+        resource: &Resource,
         info: &TypeInfo,
     ) {
         let type_name = &resource.type_name;
@@ -459,7 +472,7 @@ impl Checker<'_> {
 mod tests {
     use super::fixtures::*;
     use super::*;
-    use crate::template::{Intrinsic, Output, Parameter, ParameterType, Resource, ResourceOptions};
+    use crate::template::{Intrinsic, Output, Parameter, ParameterType, ResourceOptions};
 
     #[test]
     fn a_well_wired_template_has_no_diagnostics() {
@@ -549,35 +562,37 @@ mod tests {
 
     #[test]
     fn section_counts_are_limited() {
+        // The minimal template has one resource: 499 more reach the limit.
         let mut resources = minimal_template();
-        for n in 0..500 {
+        for n in 0..499 {
             resources.add_resource(format!("Topic{n}"), Resource::new("AWS::SNS::Topic"));
         }
+        let mut parameters = minimal_template();
+        let mut outputs = minimal_template();
+        let mut mappings = minimal_template();
+        for n in 0..200 {
+            parameters.add_parameter(format!("P{n}"), Parameter::new(ParameterType::String));
+            outputs.add_output(format!("O{n}"), Output::new("x"));
+            mappings
+                .mappings
+                .insert(format!("M{n}"), Default::default());
+        }
+        for at_limit in [&resources, &parameters, &outputs, &mappings] {
+            assert_eq!(diagnostics(at_limit), vec![]);
+        }
+
+        resources.add_resource("Extra", Resource::new("AWS::SNS::Topic"));
         assert_one(
             &resources,
             Severity::Error,
             "Resources",
             "501 resources; CloudFormation allows at most 500",
         );
-
-        let mut parameters = minimal_template();
-        for n in 0..201 {
-            parameters.add_parameter(format!("P{n}"), Parameter::new(ParameterType::String));
-        }
+        parameters.add_parameter("Extra", Parameter::new(ParameterType::String));
         assert_one(&parameters, Severity::Error, "Parameters", "201 parameters");
-
-        let mut outputs = minimal_template();
-        for n in 0..201 {
-            outputs.add_output(format!("O{n}"), Output::new("x"));
-        }
+        outputs.add_output("Extra", Output::new("x"));
         assert_one(&outputs, Severity::Error, "Outputs", "201 outputs");
-
-        let mut mappings = minimal_template();
-        for n in 0..201 {
-            mappings
-                .mappings
-                .insert(format!("M{n}"), Default::default());
-        }
+        mappings.mappings.insert("Extra".into(), Default::default());
         assert_one(&mappings, Severity::Error, "Mappings", "201 mappings");
     }
 
@@ -664,11 +679,43 @@ mod tests {
 
         let mut twice = minimal_template();
         twice.add_resource("Topic", Resource::new("AWS::SQS::Queue"));
+        twice.add_resource("Topic", Resource::new("AWS::SQS::Queue"));
         assert_one(
             &twice,
             Severity::Error,
             "Resources.Topic",
-            "defined more than once",
+            "resource \"Topic\" was defined more than once",
+        );
+    }
+
+    #[test]
+    fn a_duplicate_is_reported_in_the_section_it_was_added_to() {
+        let mut template = minimal_template();
+        template.add_output("Topic", Output::new("first"));
+        template.add_output("Topic", Output::new("second"));
+        template.add_parameter("Env", Parameter::new(ParameterType::String));
+        template.add_parameter("Env", Parameter::new(ParameterType::String));
+        template.add_condition("IsProd", Intrinsic::equals("a", "a"));
+        template.add_condition("IsProd", Intrinsic::equals("a", "b"));
+        assert_all(
+            &template,
+            &[
+                (
+                    Severity::Error,
+                    "Outputs.Topic",
+                    "output \"Topic\" was defined more than once",
+                ),
+                (
+                    Severity::Error,
+                    "Parameters.Env",
+                    "parameter \"Env\" was defined more than once",
+                ),
+                (
+                    Severity::Error,
+                    "Conditions.IsProd",
+                    "condition \"IsProd\" was defined more than once",
+                ),
+            ],
         );
     }
 
@@ -681,7 +728,8 @@ mod tests {
             &template,
             Severity::Error,
             "Resources.Topic.Condition",
-            "Condition refers to condition \"IsPord\", which is not in Conditions (did you mean \"IsProd\"?)",
+            "Condition refers to condition \"IsPord\", which is not in Conditions (did you \
+             mean \"IsProd\"?)",
         );
     }
 
@@ -728,6 +776,42 @@ mod tests {
     }
 
     #[test]
+    fn depends_on_what_a_reference_already_implies_is_a_warning() {
+        let mut template = good_template();
+        template.resources["Cache"].options = ResourceOptions::default()
+            .depends_on("CacheSubnetGroup")
+            .depends_on("CacheSecurityGroup")
+            .depends_on("CacheSecurityGroup");
+        template.add_resource(
+            "Topic",
+            Resource {
+                options: ResourceOptions::default().depends_on("Cache"),
+                ..Resource::new("AWS::SNS::Topic")
+            },
+        );
+        assert_all(
+            &template,
+            &[
+                (
+                    Severity::Warning,
+                    "Resources.Cache.DependsOn[0]",
+                    "DependsOn \"CacheSubnetGroup\" is redundant: \"Cache\" already depends on it",
+                ),
+                (
+                    Severity::Warning,
+                    "Resources.Cache.DependsOn[1]",
+                    "is redundant",
+                ),
+                (
+                    Severity::Warning,
+                    "Resources.Cache.DependsOn[2]",
+                    "is redundant",
+                ),
+            ],
+        );
+    }
+
+    #[test]
     fn required_properties_of_known_types_must_be_set() {
         let mut template = good_template();
         template.resources["CacheSubnetGroup"]
@@ -737,7 +821,8 @@ mod tests {
             &template,
             Severity::Error,
             "Resources.CacheSubnetGroup.Properties",
-            "AWS::ElastiCache::SubnetGroup \"CacheSubnetGroup\" is missing the required property \"SubnetIds\"",
+            "AWS::ElastiCache::SubnetGroup \"CacheSubnetGroup\" is missing the required \
+             property \"SubnetIds\"",
         );
     }
 
@@ -757,7 +842,8 @@ mod tests {
                 (
                     Severity::Error,
                     "Resources.Cache.Properties.CacheNodeTyp",
-                    "AWS::ElastiCache::ReplicationGroup \"Cache\" has no property \"CacheNodeTyp\" (did you mean \"CacheNodeType\"?)",
+                    "AWS::ElastiCache::ReplicationGroup \"Cache\" has no property \
+                     \"CacheNodeTyp\" (did you mean \"CacheNodeType\"?)",
                 ),
                 (
                     Severity::Error,
@@ -840,7 +926,8 @@ mod tests {
             &template,
             Severity::Error,
             "Outputs.Missing.Value",
-            "Ref names \"Cach\", which is not a parameter, resource or pseudo parameter (did you mean \"Cache\"?)",
+            "Ref names \"Cach\", which is not a parameter, resource or pseudo parameter (did \
+             you mean \"Cache\"?)",
         );
     }
 
@@ -892,7 +979,8 @@ mod tests {
                 (
                     Severity::Error,
                     "Outputs.OfResource.Export.Name",
-                    "Ref refers to resource \"Cache\", but an export name cannot depend on a resource",
+                    "Ref refers to resource \"Cache\", but an export name cannot depend on a \
+                     resource",
                 ),
             ],
         );

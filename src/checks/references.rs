@@ -45,6 +45,9 @@ impl Checker<'_> {
             } => self.check_get_att(path, resource, attribute, "Fn::GetAtt", place),
             Intrinsic::Sub { template, vars } => {
                 for name in sub_variables(template) {
+                    if vars.contains_key(name) {
+                        continue;
+                    }
                     let via = format!("Fn::Sub variable \"${{{name}}}\"");
                     match name.split_once('.') {
                         Some((resource, attribute)) => {
@@ -61,7 +64,12 @@ impl Checker<'_> {
                 map,
                 top_key,
                 second_key,
-            } => self.check_find_in_map(path, map, top_key, second_key),
+                default,
+            } => {
+                // With a DefaultValue, missing keys are what the default is for.
+                let keys = default.is_none().then_some((top_key, second_key));
+                self.check_find_in_map(path, map, keys)
+            }
             _ => {}
         }
     }
@@ -113,8 +121,11 @@ impl Checker<'_> {
             return;
         };
         self.refer_to_resource(path, index, resource, via, place);
+        // Besides its read-only attributes, a registry type's properties can be read with
+        // Fn::GetAtt too (`SecurityGroup.VpcId`), as cfn-lint also accepts.
         if let Some(info) = (self.type_info)(&found.type_name)
             && !info.attributes.contains(&attribute)
+            && !info.properties.contains(&attribute)
         {
             let has = if info.attributes.is_empty() {
                 "it has none".to_string()
@@ -169,8 +180,9 @@ impl Checker<'_> {
         }
     }
 
-    /// Checks the names that are literals; computed ones are only known at deploy time.
-    fn check_find_in_map(&mut self, path: &str, map: &Value, top_key: &Value, second_key: &Value) {
+    /// Checks the names that are literals; computed ones are only known at deploy time. `keys`
+    /// are checked too when given.
+    fn check_find_in_map(&mut self, path: &str, map: &Value, keys: Option<(&Value, &Value)>) {
         let Some(map) = map.as_str() else { return };
         let mappings = &self.template.mappings;
         let Some(mapping) = mappings.get(map) else {
@@ -181,6 +193,9 @@ impl Checker<'_> {
                     "Fn::FindInMap refers to mapping \"{map}\", which is not in Mappings{hint}"
                 ),
             );
+            return;
+        };
+        let Some((top_key, second_key)) = keys else {
             return;
         };
         let Some(top_key) = top_key.as_str() else {
@@ -267,6 +282,10 @@ mod tests {
             "Subnets",
             Output::new(Intrinsic::get_att("CacheSubnetGroup", "Arn")),
         );
+        template.add_output(
+            "Vpc",
+            Output::new(Intrinsic::get_att("CacheSecurityGroup", "VpcId")),
+        );
         assert_all(
             &template,
             &[
@@ -281,7 +300,8 @@ mod tests {
                 (
                     Severity::Error,
                     "Outputs.Subnets.Value",
-                    "AWS::ElastiCache::SubnetGroup \"CacheSubnetGroup\" does not have (it has none)",
+                    "AWS::ElastiCache::SubnetGroup \"CacheSubnetGroup\" does not have (it has \
+                     none)",
                 ),
             ],
         );
@@ -304,7 +324,7 @@ mod tests {
         template.add_output(
             "Url",
             Output::new(Intrinsic::sub_with(
-                "redis://${Cache.PrimaryEndpoint.Address}:${Port}/${!Literal}/${Missing}/${AWS::Region}",
+                "${Cache.PrimaryEndpoint.Address}:${Port}/${!Literal}/${Missing}/${AWS::Region}",
                 [("Port", Value::from("6379"))],
             )),
         );
@@ -336,8 +356,8 @@ mod tests {
         template.add_condition(
             "IsProdInEu",
             Intrinsic::And(vec![
-                Intrinsic::Condition("IsProd".into()).into(),
-                Intrinsic::Condition("InEu".into()).into(),
+                Intrinsic::condition("IsProd").into(),
+                Intrinsic::condition("InEu").into(),
             ]),
         );
         template.resources["Cache"].properties["NumCacheClusters"] =
@@ -352,7 +372,7 @@ mod tests {
                 ),
                 (
                     Severity::Error,
-                    "Conditions.IsProdInEu.Fn::And",
+                    "Conditions.IsProdInEu.Fn::And[1]",
                     "Condition refers to condition \"InEu\", which is not in Conditions",
                 ),
             ],
@@ -369,7 +389,7 @@ mod tests {
         assert_one(
             &template,
             Severity::Error,
-            "Conditions.SameGroup.Fn::Equals",
+            "Conditions.SameGroup.Fn::Equals[0]",
             "Ref refers to resource \"CacheSecurityGroup\", but conditions can only refer to \
              parameters and pseudo parameters",
         );
@@ -411,6 +431,76 @@ mod tests {
                     "mapping \"Sizes\" has no key \"Nodes\" under \"prod\"",
                 ),
             ],
+        );
+    }
+
+    #[test]
+    fn fn_find_in_map_with_a_default_value_may_miss_keys_but_not_the_mapping() {
+        let mut template = good_template();
+        template.mappings.insert(
+            "Sizes".into(),
+            IndexMap::from([("prod".into(), IndexMap::new())]),
+        );
+        let properties = &mut template.resources["Cache"].properties;
+        properties["CacheNodeType"] =
+            Intrinsic::find_in_map_or("Sizes", "dev", "NodeType", "cache.t4g.micro").into();
+        properties["Engine"] = Intrinsic::find_in_map_or("Size", "prod", "Engine", "x").into();
+        assert_one(
+            &template,
+            Severity::Error,
+            "Resources.Cache.Properties.Engine",
+            "Fn::FindInMap refers to mapping \"Size\", which is not in Mappings",
+        );
+    }
+
+    #[test]
+    fn findings_inside_a_function_point_at_its_argument() {
+        let mut template = good_template();
+        template.add_condition("IsProd", Intrinsic::equals(Intrinsic::ref_("VpcId"), "x"));
+        template.resources["Cache"].properties["NumCacheClusters"] = Intrinsic::if_(
+            "IsProd",
+            2,
+            Intrinsic::select(0, Intrinsic::split(",", Intrinsic::ref_("Count"))),
+        )
+        .into();
+        assert_one(
+            &template,
+            Severity::Error,
+            "Resources.Cache.Properties.NumCacheClusters.Fn::If[2].Fn::Select[1].Fn::Split[1]",
+            "Ref names \"Count\"",
+        );
+    }
+
+    #[test]
+    fn a_condition_key_outside_and_or_not_is_data() {
+        let mut template = good_template();
+        let policy = serde_json::json!({
+            "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*",
+                           "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]
+        });
+        let rule = serde_json::json!({"Condition": {"Bool": {"aws:SecureTransport": "false"}}});
+        template.add_resource(
+            "Guard",
+            resource(
+                "Custom::Guard",
+                vec![
+                    ("Policy", Value::from_json(policy)),
+                    ("Rule", Value::from_json(rule)),
+                ],
+            ),
+        );
+        assert_eq!(diagnostics(&template), vec![]);
+
+        let mut template = good_template();
+        template.conditions.insert(
+            "Either".into(),
+            Value::from_json(serde_json::json!({"Fn::Or": [{"Condition": 1}]})),
+        );
+        assert_one(
+            &template,
+            Severity::Error,
+            "Conditions.Either",
+            "malformed Fn::Or: Fn::Or expects a condition name as a string",
         );
     }
 

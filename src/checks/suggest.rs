@@ -17,15 +17,23 @@ pub(super) fn did_you_mean<'a>(
 
 /// At most three candidates within a few edits of `name`, ignoring case, closest first.
 fn close_names<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
-    let wanted: Vec<char> = name.to_lowercase().chars().collect();
+    let wanted = name.to_lowercase();
+    let wanted_chars = wanted.chars().count();
     // Short names tolerate one edit, longer ones up to three.
-    let limit = (wanted.len() / 4).clamp(1, 3);
+    let limit = (wanted_chars / 4).clamp(1, 3);
     let mut scored: Vec<(usize, usize, &str)> = candidates
         .into_iter()
         .enumerate()
         .filter_map(|(order, candidate)| {
-            let lower: Vec<char> = candidate.to_lowercase().chars().collect();
-            edit_distance(&wanted, &lower, limit).map(|d| (d, order, candidate))
+            let lower = candidate.to_lowercase();
+            // Cheap to rule out, and most candidates are: every edit changes the length by at
+            // most one.
+            if lower.chars().count().abs_diff(wanted_chars) > limit {
+                return None;
+            }
+            // Optimal string alignment: a swap of two neighbours ("Prot") is one edit.
+            let distance = strsim::osa_distance(&wanted, &lower);
+            (distance <= limit).then_some((distance, order, candidate))
         })
         .collect();
     scored.sort();
@@ -33,31 +41,6 @@ fn close_names<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     names.dedup();
     names.truncate(3);
     names
-}
-
-/// Edits (insert, delete, substitute, swap two neighbours) turning `a` into `b`, if at most
-/// `limit`.
-fn edit_distance(a: &[char], b: &[char], limit: usize) -> Option<usize> {
-    if a.len().abs_diff(b.len()) > limit {
-        return None;
-    }
-    // Rows of the optimal-string-alignment table: two rows back, the previous one, this one.
-    let mut before: Vec<usize> = Vec::new();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for i in 1..=a.len() {
-        let mut current = vec![i; b.len() + 1];
-        for j in 1..=b.len() {
-            let substitute = previous[j - 1] + usize::from(a[i - 1] != b[j - 1]);
-            let mut best = substitute.min(previous[j] + 1).min(current[j - 1] + 1);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(before[j - 2] + 1);
-            }
-            current[j] = best;
-        }
-        before = std::mem::replace(&mut previous, current);
-    }
-    let distance = previous[b.len()];
-    (distance <= limit).then_some(distance)
 }
 
 #[cfg(test)]
@@ -97,14 +80,15 @@ mod tests {
     }
 
     #[test]
-    fn edit_distance_counts_swaps_as_one_edit_and_gives_up_past_the_limit() {
-        let chars = |s: &str| s.chars().collect::<Vec<_>>();
-        assert_eq!(edit_distance(&chars("port"), &chars("prot"), 3), Some(1));
+    fn a_swap_is_one_edit_and_short_names_tolerate_one() {
+        assert_eq!(close_names("Cahce", ["Cache", "Queue"]), ["Cache"]);
+        assert_eq!(close_names("Vcp", ["Vpc"]), ["Vpc"]);
+        // Two edits: too many for a name of under eight characters, fine for a longer one.
+        assert_eq!(close_names("Cahe1", ["Cache"]), Vec::<&str>::new());
         assert_eq!(
-            edit_distance(&chars("kitten"), &chars("sitting"), 3),
-            Some(3)
+            close_names("SecurtyGrupIds", ["SecurityGroupIds"]),
+            ["SecurityGroupIds"]
         );
-        assert_eq!(edit_distance(&chars("kitten"), &chars("sitting"), 2), None);
-        assert_eq!(edit_distance(&chars(""), &chars("ab"), 2), Some(2));
+        assert_eq!(close_names("", ["A", "AB"]), ["A"]);
     }
 }

@@ -12,7 +12,10 @@ pub fn select(dir: &StacksDir, names: &[String]) -> Result<(Vec<StackFile>, Outc
         Outcome::Usage
     })?;
     if paths.is_empty() {
-        report::error(&format!("no stack files (*.yaml) in {}", dir.dir.display()));
+        report::error(&format!(
+            "no stack files (*.yaml, *.yml) in {}",
+            dir.dir.display()
+        ));
         return Err(Outcome::Usage);
     }
     let loaded: Vec<Result<StackFile, StackFileError>> =

@@ -138,12 +138,23 @@ impl Stack {
 
     fn lookup_parameter(
         &mut self,
-        parameter: String,
+        base: String,
         type_: ParameterType,
         kind: LookupKind,
         names: Vec<String>,
     ) -> Intrinsic {
-        if !self.lookups.iter().any(|l| l.parameter == parameter) {
+        // The same names share a parameter; different names that spell the same parameter
+        // name (`ecs-backend-sg`, `Ecs Backend Sg`) get a numbered one.
+        let mut parameter = base.clone();
+        let mut n = 2;
+        while let Some(existing) = self.lookups.iter().find(|l| l.parameter == parameter) {
+            if existing.kind == kind && existing.names == names {
+                return Intrinsic::Ref(parameter);
+            }
+            parameter = format!("{base}{n}");
+            n += 1;
+        }
+        {
             let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
             let noun = if names.len() > 1 {
                 format!("{}s", kind.noun())
@@ -225,6 +236,28 @@ mod tests {
                 .as_deref()
                 .unwrap()
                 .contains("\"ecs-backend-sg\"")
+        );
+    }
+
+    #[test]
+    fn different_names_with_the_same_parameter_name_get_their_own_parameter() {
+        let mut stack = Stack::new("s");
+        let a = stack.existing(
+            &NetworkRef::Name("ecs-backend-sg".into()),
+            LookupKind::SecurityGroup,
+        );
+        let b = stack.existing(
+            &NetworkRef::Name("Ecs Backend Sg".into()),
+            LookupKind::SecurityGroup,
+        );
+        assert_ne!(a, b);
+        let parameters: Vec<&str> = stack.lookups.iter().map(|l| l.parameter.as_str()).collect();
+        assert_eq!(
+            parameters,
+            [
+                "EcsBackendSgSecurityGroupId",
+                "EcsBackendSgSecurityGroupId2"
+            ]
         );
     }
 

@@ -148,7 +148,7 @@ pub enum DeployError {
     Failed {
         stack: String,
         status: String,
-        root_cause: Option<StackEvent>,
+        root_cause: Option<Box<StackEvent>>,
     },
     /// Ctrl-C: CloudFormation carries on; nothing was cancelled.
     #[error("interrupted while stack {stack} was {status}")]
@@ -312,7 +312,7 @@ pub async fn deploy<C: Cloud>(
         return Err(DeployError::Failed {
             stack: stack.to_string(),
             status: description.status,
-            root_cause: failed,
+            root_cause: failed.map(Box::new),
         });
     }
     if request.termination_protection && !description.termination_protection {
@@ -368,7 +368,7 @@ async fn settle<C: Cloud>(
                     return Err(DeployError::Failed {
                         stack: stack.to_string(),
                         status: gone.status,
-                        root_cause: failed,
+                        root_cause: failed.map(Box::new),
                     });
                 }
             }
@@ -557,30 +557,18 @@ async fn event_ids<C: Cloud>(
 pub async fn follow<C: Cloud>(
     cloud: &C,
     stack_id: &str,
-    mut seen: HashSet<String>,
+    seen: HashSet<String>,
     pacing: &Pacing,
     ui: &mut dyn Ui,
     started: Instant,
 ) -> Result<(StackDescription, Option<StackEvent>), DeployError> {
+    let mut feed = EventFeed {
+        seen,
+        first_failure: None,
+    };
     let mut wait = pacing.first_poll;
-    let mut first_failure: Option<StackEvent> = None;
     loop {
-        let events = retry(pacing, || cloud.stack_events(stack_id)).await?;
-        let mut fresh: Vec<StackEvent> = events
-            .into_iter()
-            .filter(|e| !seen.contains(&e.event_id))
-            .collect();
-        fresh.reverse(); // oldest first
-        for event in &fresh {
-            seen.insert(event.event_id.clone());
-            ui.event(started.elapsed(), event);
-            if first_failure.is_none()
-                && event.status.ends_with("_FAILED")
-                && event.reason.is_some()
-            {
-                first_failure = Some(event.clone());
-            }
-        }
+        let news = feed.poll(cloud, stack_id, pacing, ui, started).await?;
         let description = retry(pacing, || cloud.describe_stack(stack_id))
             .await?
             .unwrap_or_else(|| StackDescription {
@@ -589,7 +577,9 @@ pub async fn follow<C: Cloud>(
                 ..Default::default()
             });
         if is_settled(&description.status) && description.status != "REVIEW_IN_PROGRESS" {
-            return Ok((description, first_failure));
+            // The last events may have landed between the two calls.
+            feed.poll(cloud, stack_id, pacing, ui, started).await?;
+            return Ok((description, feed.first_failure));
         }
         if ui.interrupted() {
             return Err(DeployError::Interrupted {
@@ -602,11 +592,48 @@ pub async fn follow<C: Cloud>(
             });
         }
         ui.waiting(started.elapsed(), &description.status);
-        if !fresh.is_empty() {
+        if news {
             wait = pacing.first_poll;
         }
         tokio::time::sleep(wait).await;
         wait = (wait * 2).min(pacing.max_poll);
+    }
+}
+
+/// The events of one stack operation, each reported once, oldest first.
+struct EventFeed {
+    seen: HashSet<String>,
+    /// The first resource that failed, with its reason: the root cause.
+    first_failure: Option<StackEvent>,
+}
+
+impl EventFeed {
+    /// Reports the events not seen yet; whether there were any.
+    async fn poll<C: Cloud>(
+        &mut self,
+        cloud: &C,
+        stack_id: &str,
+        pacing: &Pacing,
+        ui: &mut dyn Ui,
+        started: Instant,
+    ) -> Result<bool, DeployError> {
+        let events = retry(pacing, || cloud.stack_events(stack_id)).await?;
+        let mut fresh: Vec<StackEvent> = events
+            .into_iter()
+            .filter(|e| !self.seen.contains(&e.event_id))
+            .collect();
+        fresh.reverse();
+        for event in &fresh {
+            self.seen.insert(event.event_id.clone());
+            ui.event(started.elapsed(), event);
+            if self.first_failure.is_none()
+                && event.status.ends_with("_FAILED")
+                && event.reason.is_some()
+            {
+                self.first_failure = Some(event.clone());
+            }
+        }
+        Ok(!fresh.is_empty())
     }
 }
 
@@ -686,7 +713,7 @@ pub async fn destroy<C: Cloud>(
         return Err(DeployError::Failed {
             stack: stack.to_string(),
             status: end.status,
-            root_cause: failed,
+            root_cause: failed.map(Box::new),
         });
     }
     Ok(DestroyOutcome::Deleted { kept })

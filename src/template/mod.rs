@@ -18,9 +18,10 @@ pub use value::{Val, Value};
 pub const FORMAT_VERSION: &str = "2010-09-09";
 
 /// A CloudFormation template. Fields are in the order the CloudFormation documentation lists the
-/// sections ("Template anatomy"), which is the order they render in.
+/// sections ("Template anatomy"), which is the order they render in. Like CloudFormation, reading
+/// one refuses unknown sections, so that a misspelt one is not silently dropped.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct Template {
     #[serde(
         rename = "AWSTemplateFormatVersion",
@@ -48,7 +49,7 @@ pub struct Template {
     pub outputs: IndexMap<String, Output>,
     /// Logical IDs that were added twice while building; the checks report them.
     #[serde(skip)]
-    duplicate_ids: Vec<String>,
+    duplicate_ids: Vec<DuplicateId>,
 }
 
 impl Default for Template {
@@ -117,7 +118,7 @@ impl Template {
     /// Adds an untyped resource (any type, properties as a generic value).
     pub fn add_resource(&mut self, logical_id: impl Into<String>, resource: Resource) {
         let logical_id = logical_id.into();
-        self.note_if_taken(&logical_id);
+        self.note_if_taken(Section::Resources, &logical_id);
         self.resources.insert(logical_id, resource);
     }
 
@@ -128,31 +129,81 @@ impl Template {
         parameter: Parameter,
     ) -> Intrinsic {
         let logical_id = logical_id.into();
-        self.note_if_taken(&logical_id);
+        self.note_if_taken(Section::Parameters, &logical_id);
         self.parameters.insert(logical_id.clone(), parameter);
         Intrinsic::Ref(logical_id)
     }
 
     pub fn add_output(&mut self, logical_id: impl Into<String>, output: Output) {
         let logical_id = logical_id.into();
-        if self.outputs.contains_key(&logical_id) {
-            self.duplicate_ids.push(logical_id.clone());
-        }
+        self.note_if_taken(Section::Outputs, &logical_id);
         self.outputs.insert(logical_id, output);
     }
 
     pub fn add_condition(&mut self, name: impl Into<String>, condition: Intrinsic) {
-        self.conditions.insert(name.into(), condition.into());
+        let name = name.into();
+        self.note_if_taken(Section::Conditions, &name);
+        self.conditions.insert(name, condition.into());
     }
 
-    /// Logical IDs that were given to more than one parameter, resource or output.
-    pub fn duplicate_ids(&self) -> &[String] {
+    /// Logical IDs that were added more than once, in the order of the later additions:
+    /// to parameters and resources (which share one namespace), outputs or conditions.
+    pub fn duplicate_ids(&self) -> &[DuplicateId] {
         &self.duplicate_ids
     }
 
-    fn note_if_taken(&mut self, logical_id: &str) {
-        if self.resources.contains_key(logical_id) || self.parameters.contains_key(logical_id) {
-            self.duplicate_ids.push(logical_id.to_string());
+    fn note_if_taken(&mut self, section: Section, logical_id: &str) {
+        let taken = match section {
+            Section::Parameters | Section::Resources => {
+                self.resources.contains_key(logical_id) || self.parameters.contains_key(logical_id)
+            }
+            Section::Outputs => self.outputs.contains_key(logical_id),
+            Section::Conditions => self.conditions.contains_key(logical_id),
+        };
+        if taken {
+            self.duplicate_ids.push(DuplicateId {
+                section,
+                logical_id: logical_id.to_string(),
+            });
+        }
+    }
+}
+
+/// A logical ID added to a template when it was already taken, with the section of the later
+/// addition, which replaced the earlier one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateId {
+    pub section: Section,
+    pub logical_id: String,
+}
+
+/// The sections whose entries are added one by one under a logical ID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Section {
+    Parameters,
+    Conditions,
+    Resources,
+    Outputs,
+}
+
+impl Section {
+    /// The section's key in a template: `Resources`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Section::Parameters => "Parameters",
+            Section::Conditions => "Conditions",
+            Section::Resources => "Resources",
+            Section::Outputs => "Outputs",
+        }
+    }
+
+    /// What an entry of the section is called: `resource`.
+    pub fn entry(self) -> &'static str {
+        match self {
+            Section::Parameters => "parameter",
+            Section::Conditions => "condition",
+            Section::Resources => "resource",
+            Section::Outputs => "output",
         }
     }
 }
@@ -196,8 +247,10 @@ impl<T> Handle<T> {
     }
 }
 
-/// A resource in the template: its type, properties and resource attributes.
+/// A resource in the template: its type, properties and resource attributes. Reading one refuses
+/// unknown attributes (`Propertes`, `DependOn`), as CloudFormation does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "ResourceFields")]
 pub struct Resource {
     #[serde(rename = "Type")]
     pub type_name: String,
@@ -207,8 +260,52 @@ pub struct Resource {
         skip_serializing_if = "IndexMap::is_empty"
     )]
     pub properties: IndexMap<String, Value>,
+    /// Flattened only when writing: serde cannot refuse unknown fields through a flattened
+    /// struct, so reading lists every attribute itself.
     #[serde(flatten)]
     pub options: ResourceOptions,
+}
+
+/// A resource as it is read: every attribute CloudFormation defines, and no other.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+struct ResourceFields {
+    #[serde(rename = "Type")]
+    type_name: String,
+    #[serde(default)]
+    properties: IndexMap<String, Value>,
+    #[serde(default, deserialize_with = "one_or_many::deserialize")]
+    depends_on: Vec<String>,
+    #[serde(default)]
+    condition: Option<String>,
+    #[serde(default)]
+    deletion_policy: Option<DeletionPolicy>,
+    #[serde(default)]
+    update_replace_policy: Option<DeletionPolicy>,
+    #[serde(default)]
+    metadata: Option<Value>,
+    #[serde(default)]
+    creation_policy: Option<Value>,
+    #[serde(default)]
+    update_policy: Option<Value>,
+}
+
+impl From<ResourceFields> for Resource {
+    fn from(fields: ResourceFields) -> Self {
+        Resource {
+            type_name: fields.type_name,
+            properties: fields.properties,
+            options: ResourceOptions {
+                depends_on: fields.depends_on,
+                condition: fields.condition,
+                deletion_policy: fields.deletion_policy,
+                update_replace_policy: fields.update_replace_policy,
+                metadata: fields.metadata,
+                creation_policy: fields.creation_policy,
+                update_policy: fields.update_policy,
+            },
+        }
+    }
 }
 
 impl Resource {
@@ -221,28 +318,27 @@ impl Resource {
     }
 }
 
-/// The resource attributes CloudFormation defines beside Type and Properties.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// The resource attributes CloudFormation defines beside Type and Properties (read as part of
+/// a [`Resource`]).
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ResourceOptions {
     #[serde(
-        default,
         skip_serializing_if = "Vec::is_empty",
-        serialize_with = "one_or_many::serialize",
-        deserialize_with = "one_or_many::deserialize"
+        serialize_with = "one_or_many::serialize"
     )]
     pub depends_on: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deletion_policy: Option<DeletionPolicy>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_replace_policy: Option<DeletionPolicy>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creation_policy: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_policy: Option<Value>,
 }
 
@@ -281,7 +377,7 @@ pub enum DeletionPolicy {
 
 /// A stack output, optionally exported for other stacks' `Fn::ImportValue`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct Output {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -312,7 +408,7 @@ impl Output {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct Export {
     pub name: Value,
 }

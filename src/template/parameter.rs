@@ -7,9 +7,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::value::Value;
 
-/// A template parameter with its type and constraints.
+/// A template parameter with its type and constraints. Reading one refuses unknown keys, as
+/// CloudFormation does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct Parameter {
     #[serde(rename = "Type")]
     pub type_: ParameterType,

@@ -38,11 +38,11 @@ impl Value {
                     .into_iter()
                     .map(|(k, v)| (k, Value::from_json(v)))
                     .collect();
-                if map.len() == 1 {
-                    let (key, arg) = map.first().expect("one entry");
-                    if let Ok(Some(intrinsic)) = Intrinsic::parse(key, arg) {
-                        return Value::Fn(Box::new(intrinsic));
-                    }
+                if map.len() == 1
+                    && let Some((key, arg)) = map.first()
+                    && let Ok(Some(intrinsic)) = Intrinsic::parse(key, arg)
+                {
+                    return Value::Fn(Box::new(intrinsic));
                 }
                 Value::Map(map)
             }
@@ -82,8 +82,9 @@ impl Value {
         }
     }
 
-    /// Calls `visit` on this value and every value inside it, with a dotted path
-    /// (`SecurityGroupIngress[0].SourceSecurityGroupId`) relative to `path`.
+    /// Calls `visit` on this value and every value inside it, with a dotted path relative to
+    /// `path`: `SecurityGroupIngress[0].SourceSecurityGroupId`, and for the arguments of an
+    /// intrinsic function their place in its argument list, `Fn::If[1]` or `Fn::Sub[1].Name`.
     pub fn walk<'a>(&'a self, path: &str, visit: &mut dyn FnMut(&str, &'a Value)) {
         visit(path, self);
         match self {
@@ -94,22 +95,25 @@ impl Value {
             }
             Value::Map(map) => {
                 for (key, item) in map {
-                    let child = if path.is_empty() {
-                        key.clone()
-                    } else {
-                        format!("{path}.{key}")
-                    };
-                    item.walk(&child, visit);
+                    item.walk(&dotted(path, key), visit);
                 }
             }
             Value::Fn(f) => {
-                let child = format!("{path}.{}", f.name());
-                for item in f.children() {
-                    item.walk(&child, visit);
+                let function = dotted(path, f.name());
+                for (place, item) in f.arguments() {
+                    item.walk(&format!("{function}{place}"), visit);
                 }
             }
             _ => {}
         }
+    }
+}
+
+fn dotted(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
     }
 }
 
@@ -290,6 +294,35 @@ mod tests {
     }
 
     #[test]
+    fn a_one_key_condition_map_is_data_outside_and_or_not() {
+        let statement = serde_json::json!({
+            "Effect": "Allow",
+            "Condition": {"Condition": {"Bool": {"aws:SecureTransport": "true"}}},
+            "Named": {"Condition": "IsProd"}
+        });
+        let value = Value::from_json(statement.clone());
+        assert!(value.malformed_intrinsic().is_none());
+        let mut functions = 0;
+        value.walk("", &mut |_, node| {
+            functions += usize::from(node.as_intrinsic().is_some());
+        });
+        assert_eq!(functions, 0);
+        assert_eq!(serde_json::to_value(&value).unwrap(), statement);
+
+        let json = serde_json::json!({"Fn::Or": [{"Condition": "IsProd"}, {"Condition": "IsDev"}]});
+        let value = Value::from_json(json.clone());
+        assert_eq!(
+            value,
+            Intrinsic::Or(vec![
+                Intrinsic::condition("IsProd").into(),
+                Intrinsic::condition("IsDev").into()
+            ])
+            .into()
+        );
+        assert_eq!(serde_json::to_value(&value).unwrap(), json);
+    }
+
+    #[test]
     fn walk_reports_paths() {
         let value = Value::from_json(serde_json::json!({"L": [1, {"Ref": "X"}]}));
         let mut paths = Vec::new();
@@ -303,5 +336,30 @@ mod tests {
                 "Properties.L[1]"
             ]
         );
+    }
+
+    #[test]
+    fn walk_gives_each_argument_of_a_function_its_own_path() {
+        let value = Value::from(Intrinsic::And(vec![
+            Intrinsic::condition("A").into(),
+            Intrinsic::Not(Intrinsic::equals(Intrinsic::ref_("Env"), "prod").into()).into(),
+        ]));
+        let mut paths = Vec::new();
+        value.walk("Conditions.X", &mut |path, _| paths.push(path.to_string()));
+        assert_eq!(
+            paths,
+            vec![
+                "Conditions.X",
+                "Conditions.X.Fn::And[0]",
+                "Conditions.X.Fn::And[1]",
+                "Conditions.X.Fn::And[1].Fn::Not[0]",
+                "Conditions.X.Fn::And[1].Fn::Not[0].Fn::Equals[0]",
+                "Conditions.X.Fn::And[1].Fn::Not[0].Fn::Equals[1]",
+            ]
+        );
+
+        let mut paths = Vec::new();
+        Value::from(Intrinsic::base64("x")).walk("", &mut |path, _| paths.push(path.to_string()));
+        assert_eq!(paths, vec!["", "Fn::Base64"]);
     }
 }
