@@ -239,3 +239,26 @@ fn unknown_stack_and_bad_flags_are_usage_errors() {
     let output = cfnforge(&["synth", "--stacks", "/nonexistent"], &common::root());
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn caches_whose_ids_clash_are_an_error_at_the_second_id() {
+    let two = "stack: two\nnetwork:\n  vpc: band-up-vpc\n  subnets: [a]\ncaches:\n  - id: bandup-redis\n    security_group: { allow_from: [sg] }\n  - id: Bandup-Redis\n    security_group: { allow_from: [sg] }\n";
+    let dir = stack_dir(two);
+    let output = cfnforge(&["synth"], dir.path());
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("stacks/bandup-redis.yaml:8:9: caches[1].id: cache id \"Bandup-Redis\" clashes with cache \"bandup-redis\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_description_over_1024_bytes_is_an_error_at_its_line() {
+    let long = "x".repeat(1025);
+    let err = invalid(
+        "description: In-memory data store (Valkey) for the bandup backend",
+        &format!("description: {long}"),
+    );
+    assert!(err.contains("stacks/bandup-redis.yaml:5:14: description: 1025 bytes"), "{err}");
+}
