@@ -48,6 +48,7 @@ pub mod deploy;
 pub mod diff;
 pub mod render;
 pub mod resources;
+pub mod rules;
 pub mod stackfile;
 pub mod synth;
 pub mod template;

@@ -9,7 +9,9 @@ use serde::{Deserialize, Deserializer};
 use serde_saphyr::Spanned;
 
 use crate::checks::Severity;
-use crate::constructs::{CacheProps, Encryption, Engine, LookupKind, NetworkRef, NetworkType};
+use crate::constructs::{
+    AccessControl, CacheProps, Encryption, Engine, LookupKind, NetworkRef, NetworkType,
+};
 
 /// A cfnforge stack file: one CloudFormation stack.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -40,6 +42,25 @@ pub struct StackSpec {
     /// Turn on the stack's termination protection when deploying (default false).
     #[serde(default)]
     pub termination_protection: bool,
+    /// Rules of `cfnforge check` that do not apply here, each with the reason why.
+    #[serde(default)]
+    pub suppressions: Vec<SuppressionSpec>,
+}
+
+/// A rule switched off for one resource or the whole stack, with a reason a reviewer can judge.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuppressionSpec {
+    /// The rule's ID (`cfnforge check` lists them).
+    #[schemars(with = "String")]
+    pub rule: Spanned<String>,
+    /// The logical ID of the resource it applies to (as in the template); none: the whole stack.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub resource: Option<Spanned<String>>,
+    /// Why the rule does not apply; must not be empty.
+    #[schemars(with = "String")]
+    pub reason: Spanned<String>,
 }
 
 /// The existing network: VPC and subnets.
@@ -105,6 +126,30 @@ pub struct CacheSpec {
     /// Stack outputs for the endpoints (default true).
     #[serde(default = "yes")]
     pub outputs: bool,
+    /// Who may connect (default: anyone the security group lets in).
+    #[serde(default)]
+    #[schemars(with = "Option<AccessControlSpec>")]
+    pub access_control: Option<Spanned<AccessControlSpec>>,
+}
+
+/// Authentication for the cache: an RBAC user group, or an AUTH token in Secrets Manager.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub enum AccessControlSpec {
+    /// An existing ElastiCache user group ID (RBAC).
+    UserGroup(String),
+    /// A Secrets Manager secret holding the AUTH token, read at deploy time.
+    AuthTokenSecret {
+        /// The secret's name or ARN.
+        secret: String,
+        /// The JSON key of the token in the secret (default `token`).
+        #[serde(default = "token_key")]
+        key: String,
+    },
+}
+
+fn token_key() -> String {
+    "token".to_string()
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
@@ -478,6 +523,13 @@ impl CacheSpec {
             props.backup_retention_days = days.value;
         }
         props.outputs = self.outputs;
+        props.access_control = self.access_control.as_ref().map(|a| match &a.value {
+            AccessControlSpec::UserGroup(id) => AccessControl::UserGroup(id.clone()),
+            AccessControlSpec::AuthTokenSecret { secret, key } => AccessControl::AuthTokenSecret {
+                secret: secret.clone(),
+                key: key.clone(),
+            },
+        });
         props.security_group_name = self.security_group.name.as_ref().map(|n| n.value.clone());
         props.subnet_group_name = self
             .subnet_group
@@ -502,6 +554,7 @@ impl CacheSpec {
             "port" => (opt(&self.port, id), "port"),
             "network_type" => (opt(&self.network_type, id), "network_type"),
             "encryption" => (opt(&self.encryption, id), "encryption"),
+            "access_control" => (opt(&self.access_control, id), "access_control"),
             "backup_retention_days" => (
                 opt(&self.backup_retention_days, id),
                 "backup_retention_days",

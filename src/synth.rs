@@ -1,11 +1,14 @@
 //! Synthesis: stack file -> typed spec -> constructs -> template -> checks -> rendered text.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::checks::{self, Diagnostic, Severity};
 use crate::constructs::{Stack, ValkeyCache};
 use crate::render::{self, Format};
-use crate::stackfile::{Problem, StackFile};
+use crate::rules::{self, Suppression, SuppressionError};
+use crate::stackfile::{Location, Problem, StackFile};
+use crate::template::Value;
 
 /// A synthesized stack and everything found on the way that did not stop it.
 #[derive(Debug)]
@@ -16,6 +19,11 @@ pub struct Synthesized {
     pub problems: Vec<Problem>,
     /// Warnings from the template checks.
     pub diagnostics: Vec<Diagnostic>,
+    /// The best-practice and security rules' findings, suppressed ones included. Errors among
+    /// them are not stopped here: `check` must still report them; `synth` and `deploy` refuse.
+    pub rules: rules::Report,
+    /// Where each resource comes from in the stack file (logical ID to location).
+    pub origins: HashMap<String, Location>,
 }
 
 /// Why a stack could not be synthesized.
@@ -45,8 +53,19 @@ pub fn synthesize(file: &StackFile) -> Result<Synthesized, SynthError> {
     stack.tags = spec.tags.clone();
     stack.template.description = spec.description.as_ref().map(|d| d.value.clone());
 
+    let mut origins = HashMap::new();
     for (key, cache) in spec.cache_specs() {
-        let (_, findings) = ValkeyCache::add(&mut stack, &cache.props(&spec.network));
+        let (built, findings) = ValkeyCache::add(&mut stack, &cache.props(&spec.network));
+        if let Some(built) = built {
+            let at = Location::from(&cache.id);
+            for id in [
+                built.security_group.logical_id(),
+                built.subnet_group.logical_id(),
+                built.replication_group.logical_id(),
+            ] {
+                origins.insert(id.to_string(), at);
+            }
+        }
         for finding in findings {
             let (location, field_key) = cache.locate(&finding.field, &spec.network);
             let key = if field_key.starts_with("network.") {
@@ -65,6 +84,29 @@ pub fn synthesize(file: &StackFile) -> Result<Synthesized, SynthError> {
             });
         }
     }
+
+    let suppressions: Vec<Suppression> = spec
+        .suppressions
+        .iter()
+        .map(|s| Suppression {
+            rule: s.rule.value.clone(),
+            resource: s.resource.as_ref().map(|r| r.value.clone()),
+            reason: s.reason.value.clone(),
+        })
+        .collect();
+    if !suppressions.is_empty() {
+        // Reviewers see every suppression and its reason in the template itself.
+        if let Value::Map(entries) = rules::metadata(&suppressions) {
+            stack.template.metadata.extend(entries);
+        }
+    }
+    let rule_report = match rules::check(&stack.template, &suppressions) {
+        Ok(report) => Some(report),
+        Err(e) => {
+            problems.push(suppression_problem(file, &e));
+            None
+        }
+    };
 
     let report = checks::check(&stack.template);
     let stack_file_failed = problems.iter().any(|p| p.severity == Severity::Error);
@@ -85,7 +127,34 @@ pub fn synthesize(file: &StackFile) -> Result<Synthesized, SynthError> {
         stack,
         problems,
         diagnostics: report.diagnostics,
+        rules: rule_report.unwrap_or_default(),
+        origins,
     })
+}
+
+/// A refused suppression, at the key that is wrong.
+fn suppression_problem(file: &StackFile, error: &SuppressionError) -> Problem {
+    let index = error.index();
+    let spec = file.spec.suppressions.get(index);
+    let (location, key) = match (error, spec) {
+        (SuppressionError::NoReason { .. }, Some(s)) => (Location::from(&s.reason), "reason"),
+        (SuppressionError::UnknownResource { .. }, Some(s)) => (
+            s.resource
+                .as_ref()
+                .map(Location::from)
+                .unwrap_or(Location::from(&s.rule)),
+            "resource",
+        ),
+        (_, Some(s)) => (Location::from(&s.rule), "rule"),
+        (_, None) => (Location::default(), "rule"),
+    };
+    Problem {
+        severity: Severity::Error,
+        location,
+        key: format!("suppressions[{index}].{key}"),
+        message: error.to_string(),
+        snippet: None,
+    }
 }
 
 impl Synthesized {
@@ -105,5 +174,10 @@ impl Synthesized {
             });
         }
         Ok((text, size))
+    }
+
+    /// Where a resource comes from in the stack file, if it is known.
+    pub fn origin(&self, logical_id: &str) -> Option<Location> {
+        self.origins.get(logical_id).copied()
     }
 }

@@ -72,6 +72,13 @@ pub fn prepare(file: &StackFile) -> Result<DeployRequest, Outcome> {
     for d in &synthesized.diagnostics {
         report::diagnostic(&synthesized.path, d);
     }
+    if report::rule_findings(&synthesized) {
+        report::error(&format!(
+            "{}: not deployed: the rules found errors",
+            synthesized.stack.name
+        ));
+        return Err(Outcome::Failed);
+    }
     let (body, size) = synthesized.render(Format::Yaml).map_err(|e| {
         report::synth_error(&e);
         Outcome::Failed

@@ -1,6 +1,7 @@
 //! Commands, one file each, and the one place errors are rendered for people (`report`).
 
 mod aws;
+mod check;
 mod deploy;
 mod destroy;
 mod diff;
@@ -28,6 +29,8 @@ struct Cli {
 enum Command {
     /// Turn stack files into CloudFormation templates.
     Synth(synth::SynthArgs),
+    /// Check stacks against best-practice and security rules.
+    Check(check::CheckArgs),
     /// Deploy stacks through change sets and follow them to the end.
     Deploy(deploy::DeployArgs),
     /// Compare deployed stacks with their stack files.
@@ -64,6 +67,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Synth(args) => synth::run(args),
+        Command::Check(args) => check::run(args),
         Command::Deploy(args) => deploy::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Destroy(args) => destroy::run(args),

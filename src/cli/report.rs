@@ -6,8 +6,9 @@ use std::path::Path;
 use crate::cli::Outcome;
 use cfnforge::checks::Diagnostic;
 use cfnforge::deploy::DeployError;
+use cfnforge::rules::Level;
 use cfnforge::stackfile::{Problem, StackFileError};
-use cfnforge::synth::SynthError;
+use cfnforge::synth::{SynthError, Synthesized};
 
 pub fn error(message: &str) {
     eprintln!("error: {message}");
@@ -108,4 +109,42 @@ pub fn deploy_error(e: &DeployError) -> Outcome {
             Outcome::Failed
         }
     }
+}
+
+/// Prints the rules' unsuppressed errors and warnings (info findings are for `check`). Returns
+/// whether there were errors.
+pub fn rule_findings(synthesized: &Synthesized) -> bool {
+    let mut errors = false;
+    for finding in synthesized.rules.active() {
+        let level = finding.level();
+        if level == Level::Info {
+            continue;
+        }
+        errors |= level == Level::Error;
+        let resource = finding.resource.as_deref().unwrap_or("stack");
+        let place = finding
+            .resource
+            .as_deref()
+            .and_then(|r| synthesized.origin(r))
+            .map(|l| format!(":{}:{}", l.line, l.column))
+            .unwrap_or_default();
+        let property = finding
+            .property
+            .as_deref()
+            .map(|p| format!(".{p}"))
+            .unwrap_or_default();
+        eprintln!(
+            "{}: {}{place}: {} {resource}{property}: {}",
+            level.name(),
+            synthesized.path.display(),
+            finding.rule.id,
+            finding.message
+        );
+    }
+    if errors {
+        eprintln!(
+            "  fix the stack, or suppress a rule that does not apply under `suppressions:` with the reason (cfnforge check shows why each rule matters)"
+        );
+    }
+    errors
 }

@@ -46,6 +46,10 @@ pub fn run(args: SynthArgs) -> Outcome {
         match result {
             Ok((synthesized, (text, size_warning))) => {
                 warnings(&synthesized);
+                if report::rule_findings(&synthesized) {
+                    outcome = Outcome::Failed;
+                    continue;
+                }
                 if let Some(d) = size_warning {
                     report::diagnostic(&file.path, &d);
                 }

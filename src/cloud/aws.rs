@@ -76,7 +76,9 @@ where
         return CloudError::Throttled { operation, message };
     }
     match err {
-        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
+        // Connection failures (nothing listening, DNS) are not retried again here: the SDK's
+        // own retries have already waited for them, and the endpoint is most likely wrong.
+        SdkError::TimeoutError(_) | SdkError::ResponseError(_) => {
             CloudError::Transient { operation, message }
         }
         _ => CloudError::Api {

@@ -4,7 +4,7 @@
 mod cache;
 mod stack;
 
-pub use cache::{CacheProps, Encryption, Engine, NetworkType, ValkeyCache};
+pub use cache::{AccessControl, CacheProps, Encryption, Engine, NetworkType, ValkeyCache};
 pub use stack::{Lookup, LookupKind, NetworkRef, Stack};
 
 use crate::checks::Severity;

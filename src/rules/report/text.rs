@@ -1,0 +1,92 @@
+//! The report for people: active findings grouped by resource, each with why and how to fix
+//! it; then the suppressed ones with their reasons; then a summary line.
+
+use std::fmt::Write;
+
+use super::super::{Finding, Report};
+use super::{place, plural};
+
+pub fn text(report: &Report) -> String {
+    if report.findings.is_empty() && report.unused_suppressions.is_empty() {
+        return "No findings.\n".to_string();
+    }
+    let mut out = String::new();
+    let mut active: Vec<&Finding> = report.active().collect();
+    // Keep the resources' order; within a resource, errors first.
+    let mut groups: Vec<Option<&str>> = Vec::new();
+    for finding in &active {
+        if !groups.contains(&finding.resource.as_deref()) {
+            groups.push(finding.resource.as_deref());
+        }
+    }
+    active.sort_by_key(|f| {
+        let group = groups.iter().position(|g| *g == f.resource.as_deref());
+        (group, f.rule.level)
+    });
+    // Findings come grouped by resource: start a heading whenever the resource changes.
+    let mut current: Option<Option<&str>> = None;
+    for finding in &active {
+        let resource = finding.resource.as_deref();
+        if current != Some(resource) {
+            if current.is_some() {
+                out.push('\n');
+            }
+            let _ = writeln!(out, "{}", resource.unwrap_or("Stack"));
+            current = Some(resource);
+        }
+        let at = finding
+            .property
+            .as_ref()
+            .map_or(String::new(), |p| format!(" ({p})"));
+        let rule = finding.rule;
+        let _ = writeln!(out, "  {} {}{at}: {}", rule.level, rule.id, finding.message);
+        let _ = writeln!(out, "    why: {}", rule.why);
+        let _ = writeln!(out, "    fix: {}", rule.fix);
+    }
+    let suppressed: Vec<&Finding> = report.suppressed().collect();
+    if !suppressed.is_empty() {
+        if !active.is_empty() {
+            out.push('\n');
+        }
+        out.push_str("Suppressed\n");
+        for finding in suppressed {
+            let _ = writeln!(
+                out,
+                "  {} {} {}: {}",
+                finding.rule.level,
+                finding.rule.id,
+                place(finding),
+                finding.message
+            );
+            let _ = writeln!(
+                out,
+                "    reason: {}",
+                finding.suppressed.as_deref().unwrap_or_default()
+            );
+        }
+    }
+    if !report.unused_suppressions.is_empty() {
+        if !report.findings.is_empty() {
+            out.push('\n');
+        }
+        out.push_str("Suppressions that match no finding\n");
+        for s in &report.unused_suppressions {
+            let _ = writeln!(
+                out,
+                "  {} {}: {}",
+                s.rule,
+                s.resource.as_deref().unwrap_or("(whole stack)"),
+                s.reason
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n{}, {}, {}; {}",
+        plural(report.errors().count(), "error", "errors"),
+        plural(report.warnings().count(), "warning", "warnings"),
+        plural(report.infos().count(), "info", "info"),
+        plural(report.suppressed().count(), "suppressed", "suppressed"),
+    );
+    out
+}

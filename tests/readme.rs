@@ -1,0 +1,23 @@
+//! The README's rule table is the one the code generates.
+
+mod common;
+
+const START: &str = "<!-- rules:start -->\n";
+const END: &str = "<!-- rules:end -->";
+
+#[test]
+fn the_readme_rule_table_matches_the_code() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let start = readme.find(START).expect("rules:start marker") + START.len();
+    let end = readme.find(END).expect("rules:end marker");
+    let table = &readme[start..end];
+    let generated = cfnforge::rules::markdown_table();
+    if table != generated {
+        // CFNFORGE_BLESS=1 rewrites the table from the code.
+        if std::env::var_os("CFNFORGE_BLESS").is_some() {
+            let updated = format!("{}{generated}{}", &readme[..start], &readme[end..]);
+            std::fs::write(common::root().join("README.md"), updated).unwrap();
+        }
+        panic!("README.md's rule table is stale; rerun with CFNFORGE_BLESS=1 to regenerate it");
+    }
+}
