@@ -35,6 +35,7 @@ def large_stack() -> str:
             f"  - id: cache-{i:03d}",
             f"    description: cache number {i}",
             "    outputs: false   # 320 outputs would pass the 200-output limit",
+            "    access_control: { user_group: bench-users }",
             "    security_group:",
             "      allow_from: [ecs-backend-sg]",
         ]

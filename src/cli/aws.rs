@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Args;
 
-use crate::cli::{Outcome, report};
+use crate::cli::{Outcome, StacksDir, report, select};
 use cfnforge::cloud::aws::{AwsCloud, Connection};
 use cfnforge::deploy::DeployRequest;
 use cfnforge::render::Format;
@@ -38,7 +38,16 @@ impl AwsArgs {
     }
 }
 
-pub fn runtime() -> Result<tokio::runtime::Runtime, Outcome> {
+/// The stack files asked for, the outcome so far, and a runtime to talk to AWS with.
+pub fn start(
+    dir: &StacksDir,
+    names: &[String],
+) -> Result<(Vec<StackFile>, Outcome, tokio::runtime::Runtime), Outcome> {
+    let (files, outcome) = select::select(dir, names)?;
+    Ok((files, outcome, runtime()?))
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Outcome> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use clap::Args;
 use indexmap::IndexMap;
 
-use crate::cli::aws::{AwsArgs, ctrl_c_flag, key_value, prepare, runtime};
+use crate::cli::aws::{AwsArgs, ctrl_c_flag, key_value, prepare, start};
 use crate::cli::terminal::Terminal;
-use crate::cli::{Outcome, StacksDir, report, select};
+use crate::cli::{Outcome, StacksDir, report};
 use cfnforge::deploy::{self, Approval, DeployOptions, DeployOutcome};
 
 #[derive(Args)]
@@ -47,12 +47,8 @@ enum ApprovalArg {
 }
 
 pub fn run(args: DeployArgs) -> Outcome {
-    let (files, mut outcome) = match select::select(&args.dir, &args.stacks) {
-        Ok(selected) => selected,
-        Err(outcome) => return outcome,
-    };
-    let runtime = match runtime() {
-        Ok(r) => r,
+    let (files, mut outcome, runtime) = match start(&args.dir, &args.stacks) {
+        Ok(started) => started,
         Err(outcome) => return outcome,
     };
     let options = DeployOptions {

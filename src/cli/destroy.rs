@@ -2,9 +2,9 @@
 
 use clap::Args;
 
-use crate::cli::aws::{AwsArgs, ctrl_c_flag, runtime};
+use crate::cli::aws::{AwsArgs, ctrl_c_flag, start};
 use crate::cli::terminal::Terminal;
-use crate::cli::{Outcome, StacksDir, report, select};
+use crate::cli::{Outcome, StacksDir, report};
 use cfnforge::deploy::{self, DeployOptions, DestroyOutcome};
 
 #[derive(Args)]
@@ -22,12 +22,8 @@ pub struct DestroyArgs {
 }
 
 pub fn run(args: DestroyArgs) -> Outcome {
-    let (files, mut outcome) = match select::select(&args.dir, &args.stacks) {
-        Ok(selected) => selected,
-        Err(outcome) => return outcome,
-    };
-    let runtime = match runtime() {
-        Ok(r) => r,
+    let (files, mut outcome, runtime) = match start(&args.dir, &args.stacks) {
+        Ok(started) => started,
         Err(outcome) => return outcome,
     };
     let options = DeployOptions {

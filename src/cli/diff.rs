@@ -2,8 +2,8 @@
 
 use clap::Args;
 
-use crate::cli::aws::{AwsArgs, prepare, runtime};
-use crate::cli::{Outcome, StacksDir, report, select};
+use crate::cli::aws::{AwsArgs, prepare, start};
+use crate::cli::{Outcome, StacksDir, report};
 use cfnforge::deploy::{self, Pacing};
 use cfnforge::diff::{Change, TemplateDiff, diff};
 use cfnforge::template::{Template, Value};
@@ -23,12 +23,8 @@ pub struct DiffArgs {
 }
 
 pub fn run(args: DiffArgs) -> Outcome {
-    let (files, mut outcome) = match select::select(&args.dir, &args.stacks) {
-        Ok(selected) => selected,
-        Err(outcome) => return outcome,
-    };
-    let runtime = match runtime() {
-        Ok(r) => r,
+    let (files, mut outcome, runtime) = match start(&args.dir, &args.stacks) {
+        Ok(started) => started,
         Err(outcome) => return outcome,
     };
     runtime.block_on(async {

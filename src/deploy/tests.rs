@@ -832,3 +832,110 @@ fn names_that_match_nothing_or_several_things_are_listed() {
     let values = run(resolve(&cloud, &lookups, &overrides, &options().pacing)).unwrap();
     assert_eq!(values, overrides);
 }
+
+#[test]
+fn termination_protection_is_turned_on_when_the_stack_file_asks() {
+    let cloud = Scripted::new(State {
+        change_set: ready_change_set(vec![("Add", None)]),
+        timeline: VecDeque::from([step("CREATE_COMPLETE", vec![])]),
+        ..Default::default()
+    });
+    let mut protected = request(cache_template(6379));
+    protected.termination_protection = true;
+    run(deploy(
+        &cloud,
+        &protected,
+        &options(),
+        &mut Recorder::default(),
+    ))
+    .unwrap();
+    assert!(
+        cloud
+            .calls()
+            .contains(&"UpdateTerminationProtection".to_string())
+    );
+
+    let cloud = Scripted::new(State {
+        change_set: ready_change_set(vec![("Add", None)]),
+        timeline: VecDeque::from([step("CREATE_COMPLETE", vec![])]),
+        ..Default::default()
+    });
+    run(deploy(
+        &cloud,
+        &request(cache_template(6379)),
+        &options(),
+        &mut Recorder::default(),
+    ))
+    .unwrap();
+    assert!(
+        !cloud
+            .calls()
+            .contains(&"UpdateTerminationProtection".to_string())
+    );
+}
+
+#[test]
+fn destroy_honours_termination_protection_and_asks_first() {
+    let mut protected = stack("CREATE_COMPLETE");
+    protected.termination_protection = true;
+    let cloud = Scripted::new(State {
+        stack: Some(protected),
+        ..Default::default()
+    });
+    let err = run(destroy(
+        &cloud,
+        "bandup-redis",
+        &options(),
+        &mut Recorder::default(),
+    ))
+    .unwrap_err();
+    assert!(
+        matches!(err, DeployError::Refused { ref remedy, .. } if remedy.contains("--no-enable-termination-protection")),
+        "{err:?}"
+    );
+    assert!(!cloud.calls().contains(&"DeleteStack".to_string()));
+
+    let mut template = cache_template(6379);
+    template.resources["Cache"].options.deletion_policy =
+        Some(crate::template::DeletionPolicy::Snapshot);
+    let state = || State {
+        stack: Some(stack("CREATE_COMPLETE")),
+        template: Some(render::render(&template, Format::Yaml).unwrap()),
+        timeline: VecDeque::from([
+            step("DELETE_IN_PROGRESS", vec![]),
+            step("DELETE_COMPLETE", vec![]),
+        ]),
+        ..Default::default()
+    };
+    // Nobody to ask: nothing is deleted.
+    let cloud = Scripted::new(state());
+    let err = run(destroy(
+        &cloud,
+        "bandup-redis",
+        &options(),
+        &mut Recorder::default(),
+    ))
+    .unwrap_err();
+    assert!(matches!(err, DeployError::NotApproved(_)), "{err:?}");
+    assert!(!cloud.calls().contains(&"DeleteStack".to_string()));
+
+    let cloud = Scripted::new(state());
+    let mut ui = Recorder {
+        answer: Some(Answer::Yes),
+        ..Default::default()
+    };
+    let outcome = run(destroy(&cloud, "bandup-redis", &options(), &mut ui)).unwrap();
+    assert_eq!(
+        outcome,
+        DestroyOutcome::Deleted {
+            kept: vec![("Cache".into(), "Snapshot".into())]
+        }
+    );
+    assert!(
+        ui.lines
+            .iter()
+            .any(|l| l.contains("Cache: DeletionPolicy Snapshot: a final snapshot is kept")),
+        "{:?}",
+        ui.lines
+    );
+}
