@@ -21,3 +21,14 @@ fn the_readme_rule_table_matches_the_code() {
         panic!("README.md's rule table is stale; rerun with CFNFORGE_BLESS=1 to regenerate it");
     }
 }
+
+#[test]
+fn the_readme_construct_example_is_the_compiled_example() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let example =
+        std::fs::read_to_string(common::root().join("examples/valkey_cache_construct.rs")).unwrap();
+    assert!(
+        readme.contains(&format!("```rust\n{example}```\n")),
+        "README.md's construct example differs from examples/valkey_cache_construct.rs"
+    );
+}
