@@ -367,3 +367,21 @@ fn a_new_security_group_needs_approval_without_a_terminal() {
     assert!(shown.contains("--require-approval never"), "{shown}");
     assert!(emulator.replication_group().is_none());
 }
+
+#[test]
+fn a_change_set_left_for_review_on_a_new_stack_does_not_block_the_next_deploy() {
+    let emulator = Emulator::start();
+    emulator.create_network();
+    let dir = workspace(SEED);
+    let review = cfnforge(&emulator, dir.path(), &["deploy", "--no-execute"]);
+    assert_eq!(review.status.code(), Some(0), "{}", text(&review));
+    assert!(emulator.replication_group().is_none());
+    let deployed = cfnforge(&emulator, dir.path(), &["deploy", "--yes"]);
+    let shown = text(&deployed);
+    assert_eq!(deployed.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains("REVIEW_IN_PROGRESS with no resources"),
+        "{shown}"
+    );
+    assert!(emulator.replication_group().is_some());
+}

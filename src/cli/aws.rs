@@ -57,16 +57,31 @@ fn runtime() -> Result<tokio::runtime::Runtime, Outcome> {
         })
 }
 
-/// A flag that turns true on Ctrl-C (within the runtime it is called in).
-pub fn ctrl_c_flag() -> Arc<AtomicBool> {
-    let flag = Arc::new(AtomicBool::new(false));
-    let set = flag.clone();
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            set.store(true, Ordering::SeqCst);
+/// Ctrl-C while a stack operation is followed. Armed only then: from that moment the process
+/// no longer dies on Ctrl-C, so a yes/no question before it can still be answered with Ctrl-C.
+#[derive(Clone, Default)]
+pub struct Interrupt {
+    pressed: Arc<AtomicBool>,
+    armed: Arc<AtomicBool>,
+}
+
+impl Interrupt {
+    /// Starts listening for Ctrl-C (within the runtime it is called in), once.
+    pub fn arm(&self) {
+        if self.armed.swap(true, Ordering::SeqCst) {
+            return;
         }
-    });
-    flag
+        let pressed = self.pressed.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                pressed.store(true, Ordering::SeqCst);
+            }
+        });
+    }
+
+    pub fn pressed(&self) -> bool {
+        self.pressed.load(Ordering::SeqCst)
+    }
 }
 
 /// Synthesizes a stack for deploy or diff; errors and warnings are reported here.

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 use indexmap::IndexMap;
 
-use crate::cli::aws::{AwsArgs, ctrl_c_flag, key_value, prepare, start};
+use crate::cli::aws::{AwsArgs, Interrupt, key_value, prepare, start};
 use crate::cli::terminal::Terminal;
 use crate::cli::{Outcome, StacksDir, report};
 use cfnforge::deploy::{self, Approval, DeployOptions, DeployOutcome};
@@ -65,7 +65,7 @@ pub fn run(args: DeployArgs) -> Outcome {
     };
     let mut all_outputs: IndexMap<String, IndexMap<String, String>> = IndexMap::new();
     runtime.block_on(async {
-        let interrupted = ctrl_c_flag();
+        let interrupt = Interrupt::default();
         for file in &files {
             let request = match prepare(file) {
                 Ok(request) => request,
@@ -80,7 +80,7 @@ pub fn run(args: DeployArgs) -> Outcome {
                 "{stack}: deploying to {}",
                 cloud.region().unwrap_or("the default region")
             ));
-            let mut ui = Terminal::new(interrupted.clone());
+            let mut ui = Terminal::new(interrupt.clone());
             let result = deploy::deploy(&cloud, &request, &options, &mut ui).await;
             ui.finish();
             match result {

@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use crate::cli::aws::{AwsArgs, ctrl_c_flag, start};
+use crate::cli::aws::{AwsArgs, Interrupt, start};
 use crate::cli::terminal::Terminal;
 use crate::cli::{Outcome, StacksDir, report};
 use cfnforge::deploy::{self, DeployOptions, DestroyOutcome};
@@ -31,11 +31,11 @@ pub fn run(args: DestroyArgs) -> Outcome {
         ..Default::default()
     };
     runtime.block_on(async {
-        let interrupted = ctrl_c_flag();
+        let interrupt = Interrupt::default();
         for file in &files {
             let stack = file.spec.stack.value.clone();
             let cloud = args.aws.connect(file).await;
-            let mut ui = Terminal::new(interrupted.clone());
+            let mut ui = Terminal::new(interrupt.clone());
             let result = deploy::destroy(&cloud, &stack, &options, &mut ui).await;
             ui.finish();
             match result {

@@ -2,23 +2,21 @@
 //! the stack's status while waiting (only on a terminal), and yes/no questions on standard input.
 
 use std::io::{BufRead, IsTerminal, Write};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::cli::aws::Interrupt;
 use cfnforge::cloud::{ResourceChange, StackEvent};
 use cfnforge::deploy::{Answer, Ui};
 
 pub struct Terminal {
     spinner: Option<ProgressBar>,
-    interrupted: Arc<AtomicBool>,
+    interrupt: Interrupt,
 }
 
 impl Terminal {
-    /// `interrupted` is set by the Ctrl-C handler.
-    pub fn new(interrupted: Arc<AtomicBool>) -> Self {
+    pub fn new(interrupt: Interrupt) -> Self {
         let spinner = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::new_spinner();
             bar.set_style(
@@ -27,10 +25,7 @@ impl Terminal {
             );
             bar
         });
-        Terminal {
-            spinner,
-            interrupted,
-        }
+        Terminal { spinner, interrupt }
     }
 
     fn line(&self, text: &str) {
@@ -127,8 +122,12 @@ impl Ui for Terminal {
         }
     }
 
+    fn following(&mut self) {
+        self.interrupt.arm();
+    }
+
     fn interrupted(&self) -> bool {
-        self.interrupted.load(Ordering::SeqCst)
+        self.interrupt.pressed()
     }
 }
 

@@ -43,7 +43,10 @@ pub trait Ui {
     /// Still waiting; `status` is the stack's current status.
     fn waiting(&mut self, elapsed: Duration, status: &str);
     fn confirm(&mut self, question: &str) -> Answer;
-    /// Whether the user asked to stop (Ctrl-C).
+    /// A stack operation is running and being followed: from now on Ctrl-C means "stop
+    /// following" (see [`Ui::interrupted`]).
+    fn following(&mut self) {}
+    /// Whether the user asked to stop following (Ctrl-C).
     fn interrupted(&self) -> bool;
 }
 
@@ -182,6 +185,9 @@ fn means_no_changes(reason: &str) -> bool {
     NO_CHANGES.iter().any(|marker| reason.contains(marker))
 }
 
+/// How long a stack may stay REVIEW_IN_PROGRESS after its change set was executed.
+const REVIEW_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// Statuses a stack rests in when nothing is running.
 fn is_settled(status: &str) -> bool {
     !status.ends_with("_IN_PROGRESS")
@@ -234,7 +240,7 @@ pub async fn deploy<C: Cloud>(
 
     let existing = settle(cloud, stack, options, ui, started).await?;
     let change_set_type = match &existing {
-        Some(s) if s.status != "REVIEW_IN_PROGRESS" => ChangeSetType::Update,
+        Some(_) => ChangeSetType::Update,
         _ => ChangeSetType::Create,
     };
     let deployed = match change_set_type {
@@ -342,7 +348,17 @@ async fn settle<C: Cloud>(
         };
         let status = current.status.as_str();
         match status {
-            "REVIEW_IN_PROGRESS" => return Ok(Some(current)),
+            "REVIEW_IN_PROGRESS" => {
+                // A CREATE change set that was never executed (`--no-execute`, or a deploy
+                // stopped at its question) left an empty stack: delete it with its change sets
+                // and create it again.
+                ui.info(&format!(
+                    "{stack}: REVIEW_IN_PROGRESS with no resources; replacing its unexecuted change set"
+                ));
+                let seen = event_ids(cloud, &current.stack_id, pacing).await?;
+                retry(pacing, || cloud.delete_stack(&current.stack_id)).await?;
+                follow(cloud, &current.stack_id, seen, pacing, ui, started).await?;
+            }
             "ROLLBACK_COMPLETE" | "ROLLBACK_FAILED" => {
                 let question = format!(
                     "Stack {stack} is {status} after a failed create and cannot be updated. Delete it and create it again?"
@@ -562,6 +578,8 @@ pub async fn follow<C: Cloud>(
     ui: &mut dyn Ui,
     started: Instant,
 ) -> Result<(StackDescription, Option<StackEvent>), DeployError> {
+    ui.following();
+    let mut review_since: Option<Instant> = None;
     let mut feed = EventFeed {
         seen,
         first_failure: None,
@@ -576,7 +594,21 @@ pub async fn follow<C: Cloud>(
                 status: "DELETE_COMPLETE".to_string(),
                 ..Default::default()
             });
-        if is_settled(&description.status) && description.status != "REVIEW_IN_PROGRESS" {
+        if description.status == "REVIEW_IN_PROGRESS" {
+            // Executing a change set leaves this state within seconds; a stack that stays here
+            // was not the one executed.
+            let waited = review_since.get_or_insert_with(Instant::now).elapsed();
+            if waited > REVIEW_TIMEOUT {
+                return Err(DeployError::StackState {
+                    stack: description.name,
+                    status: description.status,
+                    advice: format!(
+                        "it did not start within {} s of executing the change set; look at its change sets in the console",
+                        REVIEW_TIMEOUT.as_secs()
+                    ),
+                });
+            }
+        } else if is_settled(&description.status) {
             // The last events may have landed between the two calls.
             feed.poll(cloud, stack_id, pacing, ui, started).await?;
             return Ok((description, feed.first_failure));

@@ -100,12 +100,13 @@ fn stack(status: &str) -> StackDescription {
 impl Cloud for Scripted {
     async fn describe_stack(&self, _name: &str) -> Result<Option<StackDescription>, CloudError> {
         self.call("DescribeStacks")?;
+        // A stack in review waits for its change set: nothing runs until it is executed.
         let running = self
             .0
             .borrow()
             .stack
             .as_ref()
-            .is_some_and(|s| !is_settled(&s.status));
+            .is_some_and(|s| !is_settled(&s.status) && s.status != "REVIEW_IN_PROGRESS");
         if running {
             self.advance();
         }
@@ -938,4 +939,36 @@ fn destroy_honours_termination_protection_and_asks_first() {
         "{:?}",
         ui.lines
     );
+}
+
+#[test]
+fn a_stack_left_in_review_is_deleted_and_created_again() {
+    let cloud = Scripted::new(State {
+        stack: Some(stack("REVIEW_IN_PROGRESS")),
+        change_set: ready_change_set(vec![("Add", None)]),
+        timeline: VecDeque::from([
+            step("DELETE_COMPLETE", vec![]),
+            step("CREATE_COMPLETE", vec![]),
+        ]),
+        ..Default::default()
+    });
+    let mut ui = Recorder::default();
+    let outcome = run(deploy(
+        &cloud,
+        &request(cache_template(6379)),
+        &options(),
+        &mut ui,
+    ))
+    .unwrap();
+    assert!(
+        matches!(outcome, DeployOutcome::Deployed { ref status, .. } if status == "CREATE_COMPLETE"),
+        "{outcome:?}"
+    );
+    let calls = cloud.calls();
+    let delete = calls.iter().position(|c| c == "DeleteStack").unwrap();
+    let create = calls
+        .iter()
+        .position(|c| c == "CreateChangeSet:Create")
+        .unwrap();
+    assert!(delete < create, "{calls:?}");
 }
