@@ -263,3 +263,29 @@ fn a_description_over_1024_bytes_is_an_error_at_its_line() {
         "{err}"
     );
 }
+
+#[test]
+fn missing_aws_credentials_say_how_to_provide_them() {
+    let output = Command::new(env!("CARGO_BIN_EXE_cfnforge"))
+        .args(["diff", "--endpoint-url", "http://127.0.0.1:9"])
+        .current_dir(common::root())
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_PROFILE")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .expect("cfnforge runs");
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("no AWS credentials found: configure them as for the AWS CLI"),
+        "{err}"
+    );
+    assert!(
+        err.lines().count() < 4,
+        "short, not the SDK's page of attempts: {err}"
+    );
+}

@@ -68,6 +68,17 @@ where
         .map(str::to_string)
         .unwrap_or_else(|| DisplayErrorContext(&err).to_string());
     let operation = operation.to_string();
+    // The SDK reports missing credentials as a dispatch failure with a page of provider
+    // attempts; say what to do instead.
+    if matches!(err, SdkError::DispatchFailure(_)) && message.contains("credential") {
+        return CloudError::Api {
+            operation,
+            code: None,
+            message: "no AWS credentials found: configure them as for the AWS CLI (aws configure, \
+                      AWS_PROFILE, SSO, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
+                .to_string(),
+        };
+    }
     let throttled = matches!(
         code.as_deref(),
         Some("Throttling" | "ThrottlingException" | "RequestLimitExceeded")

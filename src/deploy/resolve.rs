@@ -31,7 +31,7 @@ pub async fn resolve<C: Cloud>(
             None => {
                 let name = lookup.names.first().map(String::as_str).unwrap_or_default();
                 let found = retry(pacing, || cloud.vpcs_named(name)).await?;
-                one(&mut problems, "VPC", name, None, found)
+                one(&mut problems, &lookup.parameter, "VPC", name, None, found)
             }
         };
         if let Some(value) = value {
@@ -60,7 +60,14 @@ pub async fn resolve<C: Cloud>(
                     .await?,
                 ),
             };
-            ids.extend(one(&mut problems, noun, name, vpc_id.as_deref(), found));
+            ids.extend(one(
+                &mut problems,
+                &lookup.parameter,
+                noun,
+                name,
+                vpc_id.as_deref(),
+                found,
+            ));
         }
         if ids.len() == lookup.names.len() {
             values.push((lookup.parameter.clone(), ids.join(",")));
@@ -83,6 +90,7 @@ pub async fn resolve<C: Cloud>(
 
 fn one(
     problems: &mut Vec<String>,
+    parameter: &str,
     noun: &str,
     name: &str,
     vpc: Option<&str>,
@@ -98,7 +106,7 @@ fn one(
         many => {
             let labels: Vec<&str> = many.iter().map(|f| f.label.as_str()).collect();
             problems.push(format!(
-                "{} {noun}s named \"{name}\"{place}: {}; pass --parameter with the one to use",
+                "{} {noun}s named \"{name}\"{place}: {}; choose one with --parameter {parameter}=ID",
                 many.len(),
                 labels.join(", ")
             ));
