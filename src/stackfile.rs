@@ -21,9 +21,10 @@ pub struct StackSpec {
     /// CloudFormation stack name: a letter, then letters, digits and hyphens; at most 128.
     #[schemars(with = "String")]
     pub stack: Spanned<String>,
-    /// AWS region the stack is deployed to (deploy's --region overrides it).
+    /// AWS region the stack is deployed to, such as ap-southeast-1 (deploy's --region overrides it).
     #[serde(default)]
-    pub region: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub region: Option<Spanned<String>>,
     /// The template's description (at most 1,024 bytes).
     #[serde(default)]
     #[schemars(with = "Option<String>")]
@@ -426,6 +427,18 @@ impl StackSpec {
                 format!("stack name \"{}\" {why}", self.stack.value),
             ));
         }
+        if let Some(region) = &self.region
+            && !is_region_name(&region.value)
+        {
+            problems.push(error(
+                Location::from(region),
+                "region",
+                format!(
+                    "\"{}\" is not an AWS region name such as ap-southeast-1 or us-gov-west-1",
+                    region.value
+                ),
+            ));
+        }
         if let Some(description) = &self.description
             && description.value.len() > 1024
         {
@@ -587,6 +600,19 @@ fn error(location: Location, key: &str, message: impl Into<String>) -> Problem {
         message: message.into(),
         snippet: None,
     }
+}
+
+/// The shape of AWS region names: lower-case words joined by hyphens, ending in a number
+/// (`ap-southeast-1`, `us-gov-west-1`, `eu-isoe-west-1`).
+fn is_region_name(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('-').collect();
+    parts.len() >= 3
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
+        && parts
+            .last()
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
 }
 
 fn stack_name_problem(name: &str) -> Result<(), &'static str> {

@@ -289,3 +289,14 @@ fn missing_aws_credentials_say_how_to_provide_them() {
         "short, not the SDK's page of attempts: {err}"
     );
 }
+
+#[test]
+fn a_region_that_is_not_a_region_name_is_an_error_at_its_line() {
+    let err = invalid("region: ap-southeast-1", "region: Singapore");
+    assert!(
+        err.contains(
+            "error: stacks/bandup-redis.yaml:4:9: region: \"Singapore\" is not an AWS region name"
+        ),
+        "{err}"
+    );
+}

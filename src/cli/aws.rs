@@ -30,7 +30,10 @@ pub struct AwsArgs {
 impl AwsArgs {
     pub async fn connect(&self, file: &StackFile) -> AwsCloud {
         AwsCloud::connect(&Connection {
-            region: self.region.clone().or_else(|| file.spec.region.clone()),
+            region: self
+                .region
+                .clone()
+                .or_else(|| file.spec.region.as_ref().map(|r| r.value.clone())),
             profile: self.profile.clone(),
             endpoint_url: self.endpoint_url.clone(),
         })

@@ -11,7 +11,7 @@ pub fn run(dir: &StacksDir) -> Outcome {
         println!(
             "{}\t{}\t{}",
             file.spec.stack.value,
-            file.spec.region.as_deref().unwrap_or("-"),
+            file.spec.region.as_ref().map_or("-", |r| r.value.as_str()),
             file.path.display()
         );
     }
