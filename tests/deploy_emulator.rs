@@ -270,6 +270,27 @@ fn deploy_creates_the_seed_cache_updates_it_and_destroy_removes_it() {
         2
     );
 
+    // A new source in the ingress list shows as the one added rule, marked as security.
+    write_stack(
+        d,
+        &SEED
+            .replace("backup_retention_days: 1", "backup_retention_days: 2")
+            .replace(
+                "allow_from: [ecs-backend-sg]",
+                "allow_from: [ecs-backend-sg, sg-0123456789abcdef0]",
+            ),
+    );
+    let widened = text(&cfnforge(&emulator, d, &["diff", "bandup-redis"]));
+    assert!(
+        widened.contains("~ AWS::EC2::SecurityGroup BandupRedisSecurityGroup [security]"),
+        "{widened}"
+    );
+    assert!(widened.contains("    ~ SecurityGroupIngress:\n        + {\"Description\":\"Valkey from sg-0123456789abcdef0\""), "{widened}");
+    assert!(
+        !widened.contains("        - "),
+        "nothing removed: {widened}"
+    );
+
     // A change that replaces the named replication group is refused before anything runs.
     write_stack(
         d,

@@ -93,12 +93,24 @@ fn print(stack: &str, changes: &TemplateDiff) {
         if r.change == Change::Modified {
             for p in &r.properties {
                 let replaces = if p.replaces { " (replaces)" } else { "" };
-                println!(
-                    "    ~ {}: {} -> {}{replaces}",
-                    p.path,
-                    show(&p.old),
-                    show(&p.new)
-                );
+                match (&p.old, &p.new) {
+                    // Lists (ingress rules, subnet IDs) show the items that went and came.
+                    (Some(Value::List(old)), Some(Value::List(new))) => {
+                        println!("    ~ {}:{replaces}", p.path);
+                        for item in old.iter().filter(|i| !new.contains(i)) {
+                            println!("        - {}", json(item));
+                        }
+                        for item in new.iter().filter(|i| !old.contains(i)) {
+                            println!("        + {}", json(item));
+                        }
+                    }
+                    _ => println!(
+                        "    ~ {}: {} -> {}{replaces}",
+                        p.path,
+                        show(&p.old),
+                        show(&p.new)
+                    ),
+                }
             }
         }
     }
@@ -121,6 +133,10 @@ fn sign(change: Change) -> &'static str {
 fn show(value: &Option<Value>) -> String {
     match value {
         None => "(absent)".to_string(),
-        Some(v) => serde_json::to_string(v).unwrap_or_default(),
+        Some(v) => json(v),
     }
+}
+
+fn json(value: &Value) -> String {
+    serde_json::to_string(value).unwrap_or_default()
 }
