@@ -279,6 +279,25 @@ fn ready_change_set(changes: Vec<(&str, Option<&str>)>) -> ChangeSetDescription 
     }
 }
 
+/// A stack that was deployed with `template` and rests in UPDATE_COMPLETE.
+fn deployed(template: &Template) -> State {
+    State {
+        stack: Some(stack("UPDATE_COMPLETE")),
+        template: Some(render::render(template, Format::Yaml).unwrap()),
+        ..Default::default()
+    }
+}
+
+/// Deploys `template` with the default options; nobody answers questions.
+fn quiet_deploy(cloud: &Scripted, template: Template) -> Result<DeployOutcome, DeployError> {
+    run(deploy(
+        cloud,
+        &request(template),
+        &options(),
+        &mut Recorder::default(),
+    ))
+}
+
 fn run<T>(future: impl Future<Output = T>) -> T {
     tokio::runtime::Builder::new_current_thread()
         .enable_time()
@@ -345,8 +364,6 @@ fn a_slow_create_reports_each_event_and_ends_with_the_outputs() {
 #[test]
 fn a_failed_update_names_the_first_failed_resource_as_root_cause() {
     let cloud = Scripted::new(State {
-        stack: Some(stack("UPDATE_COMPLETE")),
-        template: Some(render::render(&cache_template(6379), Format::Yaml).unwrap()),
         change_set: ready_change_set(vec![("Modify", Some("False"))]),
         timeline: VecDeque::from([
             step(
@@ -373,19 +390,13 @@ fn a_failed_update_names_the_first_failed_resource_as_root_cause() {
                 vec![("bandup-redis", "UPDATE_ROLLBACK_COMPLETE", None)],
             ),
         ]),
-        ..Default::default()
+        ..deployed(&cache_template(6379))
     });
     let mut new = cache_template(6379);
     new.resources["Cache"]
         .properties
         .insert("CacheNodeType".into(), "cache.x9.huge".into());
-    let err = run(deploy(
-        &cloud,
-        &request(new),
-        &options(),
-        &mut Recorder::default(),
-    ))
-    .unwrap_err();
+    let err = quiet_deploy(&cloud, new).unwrap_err();
     match err {
         DeployError::Failed {
             status,
@@ -445,13 +456,7 @@ fn a_stack_left_in_rollback_complete_is_deleted_and_created_again_after_confirma
 
     // Without anyone to ask, nothing is deleted.
     let cloud = Scripted::new(state());
-    let err = run(deploy(
-        &cloud,
-        &request(cache_template(6379)),
-        &options(),
-        &mut Recorder::default(),
-    ))
-    .unwrap_err();
+    let err = quiet_deploy(&cloud, cache_template(6379)).unwrap_err();
     assert!(
         matches!(err, DeployError::NotApproved(ref m) if m.contains("--yes")),
         "{err:?}"
@@ -465,13 +470,7 @@ fn update_rollback_failed_explains_how_to_continue_the_rollback() {
         stack: Some(stack("UPDATE_ROLLBACK_FAILED")),
         ..Default::default()
     });
-    let err = run(deploy(
-        &cloud,
-        &request(cache_template(6379)),
-        &options(),
-        &mut Recorder::default(),
-    ))
-    .unwrap_err();
+    let err = quiet_deploy(&cloud, cache_template(6379)).unwrap_err();
     let text = err.to_string();
     assert!(text.contains("UPDATE_ROLLBACK_FAILED"), "{text}");
     assert!(
@@ -524,13 +523,7 @@ fn throttling_is_retried_until_it_passes() {
         timeline: VecDeque::from([step("CREATE_COMPLETE", vec![])]),
         ..Default::default()
     });
-    run(deploy(
-        &cloud,
-        &request(cache_template(6379)),
-        &options(),
-        &mut Recorder::default(),
-    ))
-    .unwrap();
+    quiet_deploy(&cloud, cache_template(6379)).unwrap();
     let calls = cloud.calls();
     assert_eq!(
         calls
@@ -547,13 +540,7 @@ fn throttling_is_retried_until_it_passes() {
         throttles: 100,
         ..Default::default()
     });
-    let err = run(deploy(
-        &cloud,
-        &request(cache_template(6379)),
-        &options(),
-        &mut Recorder::default(),
-    ))
-    .unwrap_err();
+    let err = quiet_deploy(&cloud, cache_template(6379)).unwrap_err();
     assert!(
         matches!(err, DeployError::Cloud(CloudError::Throttled { .. })),
         "{err:?}"
@@ -605,22 +592,14 @@ fn ctrl_c_stops_following_and_leaves_the_stack_running() {
 #[test]
 fn a_change_set_without_changes_is_success_and_is_deleted() {
     let cloud = Scripted::new(State {
-        stack: Some(stack("UPDATE_COMPLETE")),
-        template: Some(render::render(&cache_template(6379), Format::Yaml).unwrap()),
         change_set: ChangeSetDescription {
             status: "FAILED".into(),
             status_reason: Some("The submitted information didn't contain changes. Submit different information to create a change set.".into()),
             ..Default::default()
         },
-        ..Default::default()
+        ..deployed(&cache_template(6379))
     });
-    let outcome = run(deploy(
-        &cloud,
-        &request(cache_template(6379)),
-        &options(),
-        &mut Recorder::default(),
-    ))
-    .unwrap();
+    let outcome = quiet_deploy(&cloud, cache_template(6379)).unwrap();
     assert!(matches!(outcome, DeployOutcome::NoChanges { .. }));
     let calls = cloud.calls();
     assert!(calls.contains(&"DeleteChangeSet".to_string()));
@@ -630,21 +609,13 @@ fn a_change_set_without_changes_is_success_and_is_deleted() {
 #[test]
 fn replacing_a_stateful_resource_needs_allow_replacement() {
     let existing = || State {
-        stack: Some(stack("UPDATE_COMPLETE")),
-        template: Some(render::render(&cache_template(6379), Format::Yaml).unwrap()),
         // The endpoint does not report replacement: the schemas' create-only Port tells.
         change_set: ready_change_set(vec![("Modify", None)]),
         timeline: VecDeque::from([step("UPDATE_COMPLETE", vec![])]),
-        ..Default::default()
+        ..deployed(&cache_template(6379))
     };
     let cloud = Scripted::new(existing());
-    let err = run(deploy(
-        &cloud,
-        &request(cache_template(6380)),
-        &options(),
-        &mut Recorder::default(),
-    ))
-    .unwrap_err();
+    let err = quiet_deploy(&cloud, cache_template(6380)).unwrap_err();
     assert!(
         matches!(err, DeployError::Refused { ref remedy, .. } if remedy.contains("--allow-replacement")),
         "{err:?}"
@@ -670,22 +641,14 @@ fn replacing_a_stateful_resource_needs_allow_replacement() {
 #[test]
 fn replacement_reported_only_by_the_change_set_is_refused_too() {
     let cloud = Scripted::new(State {
-        stack: Some(stack("UPDATE_COMPLETE")),
-        template: Some(render::render(&cache_template(6379), Format::Yaml).unwrap()),
         change_set: ready_change_set(vec![("Modify", Some("Conditional"))]),
-        ..Default::default()
+        ..deployed(&cache_template(6379))
     });
     let mut new = cache_template(6379);
     new.resources["Cache"]
         .properties
         .insert("EngineVersion".into(), "8.1".into());
-    let err = run(deploy(
-        &cloud,
-        &request(new),
-        &options(),
-        &mut Recorder::default(),
-    ))
-    .unwrap_err();
+    let err = quiet_deploy(&cloud, new).unwrap_err();
     assert!(
         err.to_string()
             .contains("Cache (AWS::ElastiCache::ReplicationGroup) would be replaced"),
@@ -750,13 +713,7 @@ fn a_new_security_group_asks_for_approval() {
         ..Default::default()
     };
     let cloud = Scripted::new(state());
-    let err = run(deploy(
-        &cloud,
-        &request(template.clone()),
-        &options(),
-        &mut Recorder::default(),
-    ))
-    .unwrap_err();
+    let err = quiet_deploy(&cloud, template.clone()).unwrap_err();
     assert!(
         err.to_string().contains("--require-approval never"),
         "{err}"
@@ -861,13 +818,7 @@ fn termination_protection_is_turned_on_when_the_stack_file_asks() {
         timeline: VecDeque::from([step("CREATE_COMPLETE", vec![])]),
         ..Default::default()
     });
-    run(deploy(
-        &cloud,
-        &request(cache_template(6379)),
-        &options(),
-        &mut Recorder::default(),
-    ))
-    .unwrap();
+    quiet_deploy(&cloud, cache_template(6379)).unwrap();
     assert!(
         !cloud
             .calls()
