@@ -87,8 +87,14 @@ impl Interrupt {
     }
 }
 
+/// Synthesizes a stack and connects to its region: what deploy and diff start each stack with.
+pub async fn open(file: &StackFile, aws: &AwsArgs) -> Result<(DeployRequest, AwsCloud), Outcome> {
+    let request = prepare(file)?;
+    Ok((request, aws.connect(file).await))
+}
+
 /// Synthesizes a stack for deploy or diff; errors and warnings are reported here.
-pub fn prepare(file: &StackFile) -> Result<DeployRequest, Outcome> {
+fn prepare(file: &StackFile) -> Result<DeployRequest, Outcome> {
     let synthesized = synth::synthesize(file).map_err(|e| {
         report::synth_error(&e);
         Outcome::Failed

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 use indexmap::IndexMap;
 
-use crate::cli::aws::{AwsArgs, Interrupt, key_value, prepare, start};
+use crate::cli::aws::{AwsArgs, Interrupt, key_value, open, start};
 use crate::cli::terminal::Terminal;
 use crate::cli::{Outcome, StacksDir, report};
 use cfnforge::deploy::{self, Approval, DeployOptions, DeployOutcome};
@@ -67,14 +67,13 @@ pub fn run(args: DeployArgs) -> Outcome {
     runtime.block_on(async {
         let interrupt = Interrupt::default();
         for file in &files {
-            let request = match prepare(file) {
-                Ok(request) => request,
+            let (request, cloud) = match open(file, &args.aws).await {
+                Ok(opened) => opened,
                 Err(o) => {
                     outcome = o;
                     continue;
                 }
             };
-            let cloud = args.aws.connect(file).await;
             let stack = request.stack_name.clone();
             report::info(&format!(
                 "{stack}: deploying to {}",

@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use crate::cli::aws::{AwsArgs, prepare, start};
+use crate::cli::aws::{AwsArgs, open, start};
 use crate::cli::{Outcome, StacksDir, report};
 use cfnforge::deploy::{self, Pacing};
 use cfnforge::diff::{Change, TemplateDiff, diff};
@@ -29,14 +29,13 @@ pub fn run(args: DiffArgs) -> Outcome {
     };
     runtime.block_on(async {
         for file in &files {
-            let request = match prepare(file) {
-                Ok(request) => request,
+            let (request, cloud) = match open(file, &args.aws).await {
+                Ok(opened) => opened,
                 Err(o) => {
                     outcome = o;
                     continue;
                 }
             };
-            let cloud = args.aws.connect(file).await;
             let stack = &request.stack_name;
             let deployed = match deploy::deployed_template(&cloud, stack, &Pacing::default()).await
             {
