@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 
 use super::*;
 use crate::cloud::Found;
+use crate::cloud::{ChangeSetDescription, StackDescription};
 use crate::constructs::{Lookup, LookupKind};
 use crate::template::{Resource, Value};
 
@@ -923,3 +924,8 @@ fn a_stack_left_in_review_is_deleted_and_created_again() {
         .unwrap();
     assert!(delete < create, "{calls:?}");
 }
+
+mod faults;
+mod network;
+mod states;
+mod templates;

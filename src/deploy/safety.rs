@@ -1,0 +1,121 @@
+//! The safety steps between a change set and its execution: replacements CloudFormation would
+//! refuse, stateful resources at risk, and the approval rules.
+
+use super::{Answer, Approval, DeployError, DeployOptions, Ui, confirm};
+use crate::cloud::ChangeSetDescription;
+use crate::diff::{self, TemplateDiff, is_stateful};
+
+/// Replacing a resource that keeps a fixed name fails in CloudFormation: say so before
+/// anything runs.
+pub(super) fn refuse_blocked_replacements(planned: &TemplateDiff) -> Result<(), DeployError> {
+    let blocked: Vec<String> = planned
+        .blocked_replacements()
+        .map(|r| {
+            let (property, value) = r.fixed_name.clone().unwrap_or_default();
+            let changed: Vec<&str> = r
+                .properties
+                .iter()
+                .filter(|p| p.replaces)
+                .map(|p| p.path.as_str())
+                .collect();
+            format!(
+                "{} ({}) must be replaced because {} changed, but its {property} is fixed to {}",
+                r.logical_id,
+                r.type_name,
+                changed.join(", "),
+                serde_json::to_string(&value).unwrap_or_default()
+            )
+        })
+        .collect();
+    if blocked.is_empty() {
+        return Ok(());
+    }
+    Err(DeployError::Refused {
+        reason: format!(
+            "CloudFormation would refuse this deploy (\"cannot update a stack when a custom-named resource requires replacing\"): {}",
+            blocked.join("; ")
+        ),
+        remedy: "give the resource a new name in the same change (or leave the name out so CloudFormation picks one), or revert the change that forces the replacement".to_string(),
+    })
+}
+
+/// Stateful resources are not replaced or removed without `--allow-replacement`, judged from
+/// the change set and, because not every endpoint reports replacement, from the templates.
+pub(super) fn check_safety(
+    planned: &TemplateDiff,
+    change_set: &ChangeSetDescription,
+    options: &DeployOptions,
+) -> Result<(), DeployError> {
+    let mut at_risk: Vec<String> = planned
+        .data_at_risk()
+        .map(|r| {
+            let what = if r.change == diff::Change::Removed {
+                "removed"
+            } else {
+                "replaced"
+            };
+            format!("{} ({}) would be {what}", r.logical_id, r.type_name)
+        })
+        .collect();
+    for change in &change_set.changes {
+        let replaced = matches!(change.replacement.as_deref(), Some("True" | "Conditional"));
+        let removed = change.action == "Remove";
+        if is_stateful(&change.resource_type)
+            && (replaced || removed)
+            && !at_risk
+                .iter()
+                .any(|r| r.starts_with(&format!("{} (", change.logical_id)))
+        {
+            let what = if removed { "removed" } else { "replaced" };
+            at_risk.push(format!(
+                "{} ({}) would be {what}",
+                change.logical_id, change.resource_type
+            ));
+        }
+    }
+    if at_risk.is_empty() || options.allow_replacement {
+        return Ok(());
+    }
+    Err(DeployError::Refused {
+        reason: format!("stateful resources at risk: {}", at_risk.join("; ")),
+        remedy: "its data is lost unless a snapshot is restored; if that is intended, deploy again with --allow-replacement".to_string(),
+    })
+}
+
+pub(super) fn approve(
+    planned: &TemplateDiff,
+    options: &DeployOptions,
+    ui: &mut dyn Ui,
+) -> Result<(), DeployError> {
+    let needed = match options.approval {
+        Approval::Never => false,
+        Approval::AnyChange => true,
+        Approval::Broadening => planned.security_changes().next().is_some(),
+    };
+    if !needed {
+        return Ok(());
+    }
+    let question = match options.approval {
+        Approval::AnyChange => "Deploy these changes?".to_string(),
+        _ => {
+            let ids: Vec<&str> = planned
+                .security_changes()
+                .map(|r| r.logical_id.as_str())
+                .collect();
+            format!(
+                "These changes widen network access ({}). Deploy them?",
+                ids.join(", ")
+            )
+        }
+    };
+    match confirm(options, ui, &question) {
+        Answer::Yes => Ok(()),
+        Answer::No => Err(DeployError::NotApproved(
+            "not deployed: the change set was declined".to_string(),
+        )),
+        Answer::NoTerminal => Err(DeployError::NotApproved(
+            "approval needed and no terminal to ask on: pass --yes, or --require-approval never"
+                .to_string(),
+        )),
+    }
+}

@@ -1,0 +1,3 @@
+//! Scripted deploy tests: templates (see the module above for the stand-in).
+#[allow(unused_imports)]
+use super::*;
