@@ -46,6 +46,7 @@ pub mod cloud;
 pub mod constructs;
 pub mod deploy;
 pub mod diff;
+pub mod parse;
 pub mod render;
 pub mod resources;
 pub mod rules;

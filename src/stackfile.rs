@@ -189,6 +189,12 @@ pub struct SecurityGroupSpec {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub name: Option<Spanned<String>>,
+    /// GroupDescription (default "Valkey cache <id>", whatever the engine). CloudFormation
+    /// replaces the group when it changes: set it to keep the description a group was
+    /// deployed with.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub description: Option<Spanned<String>>,
     /// Security groups allowed in on the port: group name, sg-... ID, or {import: ...}.
     #[schemars(with = "Vec<RefSpec>")]
     pub allow_from: Spanned<Vec<RefSpec>>,
@@ -544,6 +550,11 @@ impl CacheSpec {
             },
         });
         props.security_group_name = self.security_group.name.as_ref().map(|n| n.value.clone());
+        props.security_group_description = self
+            .security_group
+            .description
+            .as_ref()
+            .map(|d| d.value.clone());
         props.subnet_group_name = self
             .subnet_group
             .as_ref()
@@ -579,6 +590,10 @@ impl CacheSpec {
                 "security_group.allow_from",
             ),
             "security_group.name" => (opt(&self.security_group.name, id), "security_group.name"),
+            "security_group.description" => (
+                opt(&self.security_group.description, id),
+                "security_group.description",
+            ),
             "subnet_group.name" => (
                 self.subnet_group
                     .as_ref()
