@@ -110,6 +110,20 @@ pub fn parse_loose(text: &str) -> Result<LooseTemplate, ParseError> {
         }
         known
     });
+    // A policy given through an intrinsic (`DeletionPolicy: !If [...]`) is set aside on its
+    // own, so that the resource's properties are still compared.
+    if let Some(Json::Object(resources)) = sections.get_mut("Resources") {
+        for (id, resource) in resources.iter_mut() {
+            if let Json::Object(attributes) = resource {
+                for policy in ["DeletionPolicy", "UpdateReplacePolicy"] {
+                    if attributes.get(policy).is_some_and(|p| !p.is_string()) {
+                        attributes.remove(policy);
+                        unread.push(format!("Resources.{id}.{policy}"));
+                    }
+                }
+            }
+        }
+    }
     // Entries of these sections that do not read (an `Fn::ForEach` loop, a parameter type or
     // attribute the model lacks) are set aside one by one.
     keep_readable::<Resource>(&mut sections, "Resources", &mut unread);
@@ -694,11 +708,15 @@ Outputs:
         let loose = parse_loose(FOREIGN).unwrap();
         assert_eq!(
             loose.unread,
-            ["Hooks", "Resources.Fn::ForEach::Topics", "Resources.Queue"]
+            [
+                "Hooks",
+                "Resources.Queue.DeletionPolicy",
+                "Resources.Fn::ForEach::Topics"
+            ]
         );
         assert_eq!(
             loose.template.resources.keys().collect::<Vec<_>>(),
-            ["Cache", "Bucket"]
+            ["Cache", "Queue", "Bucket"]
         );
         assert!(loose.template.transform.is_some());
         assert_eq!(

@@ -71,7 +71,11 @@ fn diff_reads_a_hand_written_deployed_template_and_names_what_it_does_not_compar
         .unwrap();
     assert_eq!(
         loose.unread,
-        ["Hooks", "Resources.Fn::ForEach::Topics", "Resources.Logs"]
+        [
+            "Hooks",
+            "Resources.Logs.DeletionPolicy",
+            "Resources.Fn::ForEach::Topics"
+        ]
     );
     let planned = diff::diff(&loose.template, &cfnforge_version(6380));
     let cache = planned
@@ -106,9 +110,9 @@ fn deploy_over_a_hand_written_stack_goes_through_the_safety_gate() {
         "{err:?}"
     );
     assert!(
-        ui.lines
-            .iter()
-            .any(|l| l.contains("does not compare (Hooks, Resources.Fn::ForEach::Topics")),
+        ui.lines.iter().any(|l| l.contains(
+            "does not compare (Hooks, Resources.Logs.DeletionPolicy, Resources.Fn::ForEach::Topics)"
+        )),
         "{:?}",
         ui.lines
     );
