@@ -899,4 +899,45 @@ mod tests {
         assert_eq!(problems[0].key, "stack");
         assert!(problems[0].message.contains("start with a letter"));
     }
+
+    #[test]
+    fn a_key_given_twice_is_named_with_its_path_and_both_lines() {
+        let in_a_list = SEED.replacen(
+            "cache:\n  id: bandup-redis",
+            "caches:\n  - id: bandup-redis\n    port: 1\n    id: again",
+            1,
+        );
+        let problem = parse(&in_a_list).unwrap_err();
+        assert_eq!(problem.key, "caches[0].id", "{problem:?}");
+        assert_eq!(
+            problem.message,
+            "`id` is given twice: first on line 11, again on line 13; keep one"
+        );
+        let in_a_flow_map = SEED.replacen(
+            "tags: { project: bandup }",
+            "tags: { project: bandup, project: other }",
+            1,
+        );
+        let problem = parse(&in_a_flow_map).unwrap_err();
+        assert_eq!(problem.key, "tags.project", "{problem:?}");
+        assert!(
+            problem.message.contains("first on line 6, again on line 6"),
+            "{problem:?}"
+        );
+        assert!(
+            !problem
+                .snippet
+                .unwrap_or_default()
+                .contains("DuplicateKeyPolicy"),
+            "the library's advice is about its own options"
+        );
+    }
+
+    #[test]
+    fn the_first_bad_byte_is_found_by_line_and_column() {
+        let problem = utf8(b"stack: x\n  caf\xc3\xa9 \xff").unwrap_err();
+        assert_eq!(problem.location, Location { line: 2, column: 8 });
+        assert!(problem.message.contains("0xFF"), "{}", problem.message);
+        assert_eq!(utf8("é".as_bytes()), Ok("é"));
+    }
 }
