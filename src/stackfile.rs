@@ -29,8 +29,8 @@ pub struct StackSpec {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub description: Option<Spanned<String>>,
-    /// Tags on the stack and on every resource that takes tags: keys of 1-128 characters, not
-    /// starting with `aws:`; values of 0-256 characters; no control characters.
+    /// Tags on the stack and on every resource that takes tags: at most 50; keys of 1-128
+    /// characters, not starting with `aws:`; values of 0-256 characters; no control characters.
     #[serde(default)]
     #[schemars(with = "IndexMap<String, String>")]
     pub tags: IndexMap<Spanned<String>, Spanned<String>>,
@@ -552,6 +552,17 @@ impl StackSpec {
         let mut problems = Vec::new();
         for (key, value) in &self.tags {
             problems.extend(tag_problems(key, value));
+        }
+        // AWS takes at most 50 user tags on a stack or a resource.
+        if let Some((key, _)) = self.tags.get_index(50) {
+            problems.push(error(
+                Location::from(key),
+                "tags",
+                format!(
+                    "{} tags: AWS takes at most 50 on a stack or a resource",
+                    self.tags.len()
+                ),
+            ));
         }
         let at = |spanned: &Spanned<String>| Location::from(spanned);
         if let Err(why) = stack_name_problem(&self.stack.value) {

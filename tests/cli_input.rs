@@ -196,3 +196,40 @@ fn two_files_naming_one_stack_are_an_error_naming_both() {
     assert_eq!(output.status.code(), Some(1), "{err}");
     assert!(err.contains("is also defined in"), "{err}");
 }
+
+#[test]
+fn more_than_50_tags_are_an_error_at_the_51st() {
+    let tags: Vec<String> = (1..=51).map(|i| format!("  t{i}: v")).collect();
+    let text = format!("tags:\n{}", tags.join("\n"));
+    let err = synth_error("tags: { project: bandup }", text.as_bytes());
+    assert!(
+        err.contains("error: stacks/bandup-redis.yaml:57:3: tags: 51 tags: AWS takes at most 50"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_security_group_description_key_pins_the_deployed_text_and_is_checked_at_its_line() {
+    let pinned = SEED.replacen(
+        "    name: redis-sg\n",
+        "    name: redis-sg\n    description: Redis OSS cache bandup-redis\n",
+        1,
+    );
+    let dir = folder(&[("bandup-redis.yaml", pinned.as_bytes())]);
+    let output = cfnforge(&["synth"], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("GroupDescription: Redis OSS cache bandup-redis\n"),
+        "{}",
+        stdout(&output)
+    );
+
+    let err = synth_error(
+        "    name: redis-sg\n",
+        b"    name: redis-sg\n    description: \"caf\xc3\xa9 <cache>\"\n",
+    );
+    assert!(
+        err.contains("error: stacks/bandup-redis.yaml:23:18: cache.security_group.description: security group description"),
+        "{err}"
+    );
+}
