@@ -6,7 +6,7 @@
 //! Data flows one way, one module per step:
 //! stack file ([`stackfile`]) -> typed spec -> constructs ([`constructs`]) -> template ([`template`],
 //! with resource types generated from AWS's schemas in [`resources`]) -> checks ([`checks`]) ->
-//! rendered YAML or JSON ([`render`]).
+//! rendered YAML or JSON ([`render`]; read back, short forms included, with [`parse`]).
 //!
 //! ## Example: the bandup cache
 //!
@@ -46,6 +46,7 @@ pub mod cloud;
 pub mod constructs;
 pub mod deploy;
 pub mod diff;
+pub mod parse;
 pub mod render;
 pub mod resources;
 pub mod rules;

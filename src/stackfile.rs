@@ -29,9 +29,11 @@ pub struct StackSpec {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub description: Option<Spanned<String>>,
-    /// Tags on the stack and on every resource that takes tags.
+    /// Tags on the stack and on every resource that takes tags: at most 50; keys of 1-128
+    /// characters, not starting with `aws:`; values of 0-256 characters; no control characters.
     #[serde(default)]
-    pub tags: IndexMap<String, String>,
+    #[schemars(with = "IndexMap<String, String>")]
+    pub tags: IndexMap<Spanned<String>, Spanned<String>>,
     /// The existing network the stack's resources live in.
     pub network: NetworkSpec,
     /// The cache (use `caches` for several).
@@ -189,6 +191,12 @@ pub struct SecurityGroupSpec {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub name: Option<Spanned<String>>,
+    /// GroupDescription (default "Valkey cache <id>", whatever the engine). CloudFormation
+    /// replaces the group when it changes: set it to keep the description a group was
+    /// deployed with.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub description: Option<Spanned<String>>,
     /// Security groups allowed in on the port: group name, sg-... ID, or {import: ...}.
     #[schemars(with = "Vec<RefSpec>")]
     pub allow_from: Spanned<Vec<RefSpec>>,
@@ -336,19 +344,76 @@ pub fn discover(dir: &Path) -> Result<Vec<PathBuf>, StackFileError> {
     Ok(files)
 }
 
+/// Files that name the same stack: `synth --out` and `check --format json` would keep only
+/// one of them, and deploy would push each over the other. One error per such file, at its
+/// `stack:` key, naming the other files and lines.
+pub fn duplicate_stacks(files: &[StackFile]) -> Vec<StackFileError> {
+    let mut errors = Vec::new();
+    for (i, file) in files.iter().enumerate() {
+        let name = &file.spec.stack.value;
+        let others: Vec<String> = files
+            .iter()
+            .enumerate()
+            .filter(|(j, other)| *j != i && other.spec.stack.value == *name)
+            .map(|(_, other)| {
+                let at = Location::from(&other.spec.stack);
+                format!("{}:{}:{}", other.path.display(), at.line, at.column)
+            })
+            .collect();
+        if !others.is_empty() {
+            errors.push(StackFileError::Invalid {
+                path: file.path.clone(),
+                problems: vec![error(
+                    Location::from(&file.spec.stack),
+                    "stack",
+                    format!(
+                        "stack \"{name}\" is also defined in {}; each stack file must name a different stack",
+                        others.join(", ")
+                    ),
+                )],
+            });
+        }
+    }
+    errors
+}
+
 /// Reads and parses one stack file.
 pub fn load(path: &Path) -> Result<StackFile, StackFileError> {
-    let text = std::fs::read_to_string(path).map_err(|source| StackFileError::Read {
+    let bytes = std::fs::read(path).map_err(|source| StackFileError::Read {
         path: path.to_path_buf(),
         source,
     })?;
-    let spec = parse(&text).map_err(|problem| StackFileError::Invalid {
+    let text = utf8(&bytes).map_err(|problem| StackFileError::Invalid {
+        path: path.to_path_buf(),
+        problems: vec![problem],
+    })?;
+    let spec = parse(text).map_err(|problem| StackFileError::Invalid {
         path: path.to_path_buf(),
         problems: vec![problem],
     })?;
     Ok(StackFile {
         path: path.to_path_buf(),
         spec,
+    })
+}
+
+/// The text of a stack file, or where its first byte that is not UTF-8 is.
+fn utf8(bytes: &[u8]) -> Result<&str, Problem> {
+    std::str::from_utf8(bytes).map_err(|err| {
+        let valid = &bytes[..err.valid_up_to()];
+        // What comes before the bad byte is valid UTF-8 by definition.
+        let before = std::str::from_utf8(valid).unwrap_or_default();
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let location = Location {
+            line: before.matches('\n').count() as u64 + 1,
+            column: before[line_start..].chars().count() as u64 + 1,
+        };
+        let byte = bytes.get(err.valid_up_to()).copied().unwrap_or_default();
+        error(
+            location,
+            "",
+            format!("the file is not UTF-8 text (byte 0x{byte:02X} here); save it as UTF-8"),
+        )
     })
 }
 
@@ -370,23 +435,81 @@ pub fn parse(text: &str) -> Result<StackSpec, Problem> {
             })
             .unwrap_or_default();
         // The reader's text is "error: line L column C: message" and then a snippet.
-        let text = error.to_string();
-        let mut lines = text.lines();
+        let rendered = error.to_string();
+        let mut lines = rendered.lines();
         let first = lines.next().unwrap_or_default();
         let message = first
             .split_once(": ")
             .and_then(|(_, rest)| rest.split_once(": ").map(|(_, m)| m))
             .unwrap_or(first)
             .to_string();
-        let snippet: Vec<&str> = lines.skip(1).collect();
+        let mut snippet: Vec<String> = lines.skip(1).map(str::to_string).collect();
+        let mut key = key_path(path.as_deref().unwrap_or(""));
+        let mut message = message;
+        // The reader names the key but not where it was first given, and serde's path stops
+        // at the map (`?`): name the key, and both lines.
+        if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+            let name = rest.split(',').next().unwrap_or(rest).trim().to_string();
+            key = match key.strip_suffix('?') {
+                Some(parent) => format!("{parent}{name}"),
+                None if key.is_empty() => name.clone(),
+                None => format!("{key}.{name}"),
+            };
+            message = match first_given(text, &name, location) {
+                Some(first) => format!(
+                    "`{name}` is given twice: first on line {first}, again on line {}; keep one",
+                    location.line
+                ),
+                None => format!("`{name}` is given twice; keep one"),
+            };
+            // The snippet's marker repeats the library's advice (a parser option): say it
+            // in the file's terms.
+            for line in &mut snippet {
+                if let Some(at) = line.find("duplicate mapping key") {
+                    line.truncate(at);
+                    line.push_str(&format!("`{name}` given again here"));
+                }
+            }
+        }
         Problem {
             severity: Severity::Error,
             location,
-            key: key_path(path.as_deref().unwrap_or("")),
+            key,
             message,
             snippet: (!snippet.is_empty()).then(|| snippet.join("\n")),
         }
     })
+}
+
+/// The line where `key` was first given in the map that gives it again at `again`: the
+/// nearest earlier line with the key at the same column, before the map's start (a line
+/// indented less). A flow map on one line (`{a: 1, a: 2}`) is that same line.
+fn first_given(text: &str, key: &str, again: Location) -> Option<u64> {
+    let column = usize::try_from(again.column).ok()?.checked_sub(1)?;
+    let lines: Vec<&str> = text.lines().collect();
+    let index = usize::try_from(again.line).ok()?.checked_sub(1)?;
+    let here = lines.get(index)?;
+    let before_here: String = here.chars().take(column).collect();
+    if before_here.contains(&format!("{key}:")) {
+        return Some(again.line);
+    }
+    for (i, line) in lines[..index].iter().enumerate().rev() {
+        let indent = line.chars().take_while(|c| *c == ' ').count();
+        let content = line.trim_start();
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        let at_column: String = line.chars().skip(column).collect();
+        if at_column.starts_with(&format!("{key}:"))
+            || at_column.starts_with(&format!("\"{key}\":"))
+        {
+            return Some(i as u64 + 1);
+        }
+        if indent < column && !content.starts_with("- ") {
+            return None;
+        }
+    }
+    None
 }
 
 /// serde's path without the `value` steps of `Spanned` and the `.` that stands for the top.
@@ -416,9 +539,31 @@ impl StackSpec {
         }
     }
 
+    /// The stack's tags, in the order given.
+    pub fn tags(&self) -> IndexMap<String, String> {
+        self.tags
+            .iter()
+            .map(|(k, v)| (k.value.clone(), v.value.clone()))
+            .collect()
+    }
+
     /// Problems in the file's shape that the types alone do not catch.
     pub fn problems(&self) -> Vec<Problem> {
         let mut problems = Vec::new();
+        for (key, value) in &self.tags {
+            problems.extend(tag_problems(key, value));
+        }
+        // AWS takes at most 50 user tags on a stack or a resource.
+        if let Some((key, _)) = self.tags.get_index(50) {
+            problems.push(error(
+                Location::from(key),
+                "tags",
+                format!(
+                    "{} tags: AWS takes at most 50 on a stack or a resource",
+                    self.tags.len()
+                ),
+            ));
+        }
         let at = |spanned: &Spanned<String>| Location::from(spanned);
         if let Err(why) = stack_name_problem(&self.stack.value) {
             problems.push(error(
@@ -544,6 +689,11 @@ impl CacheSpec {
             },
         });
         props.security_group_name = self.security_group.name.as_ref().map(|n| n.value.clone());
+        props.security_group_description = self
+            .security_group
+            .description
+            .as_ref()
+            .map(|d| d.value.clone());
         props.subnet_group_name = self
             .subnet_group
             .as_ref()
@@ -579,6 +729,10 @@ impl CacheSpec {
                 "security_group.allow_from",
             ),
             "security_group.name" => (opt(&self.security_group.name, id), "security_group.name"),
+            "security_group.description" => (
+                opt(&self.security_group.description, id),
+                "security_group.description",
+            ),
             "subnet_group.name" => (
                 self.subnet_group
                     .as_ref()
@@ -600,6 +754,54 @@ fn error(location: Location, key: &str, message: impl Into<String>) -> Problem {
         message: message.into(),
         snippet: None,
     }
+}
+
+/// AWS's rules for tags (the same for CloudFormation stacks, EC2 and ElastiCache): keys of 1
+/// to 128 characters that do not start with `aws:` (reserved for AWS), values of 0 to 256; a
+/// control character (NUL, a line break) is refused by every service.
+fn tag_problems(key: &Spanned<String>, value: &Spanned<String>) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let shown = key.value.escape_debug().to_string();
+    let at = format!("tags.{shown}");
+    let length = key.value.chars().count();
+    if length == 0 || length > 128 {
+        problems.push(error(
+            Location::from(key),
+            &at,
+            format!("a tag key has 1 to 128 characters; this one has {length}"),
+        ));
+    }
+    if key.value.to_ascii_lowercase().starts_with("aws:") {
+        problems.push(error(
+            Location::from(key),
+            &at,
+            "tag keys starting with `aws:` are reserved for AWS; choose another key",
+        ));
+    }
+    let length = value.value.chars().count();
+    if length > 256 {
+        problems.push(error(
+            Location::from(value),
+            &at,
+            format!("a tag value has at most 256 characters; this one has {length}"),
+        ));
+    }
+    for (what, text, location) in [
+        ("key", &key.value, Location::from(key)),
+        ("value", &value.value, Location::from(value)),
+    ] {
+        if let Some(c) = text.chars().find(|c| c.is_control()) {
+            problems.push(error(
+                location,
+                &at,
+                format!(
+                    "the tag {what} contains the control character {:?}, which AWS refuses",
+                    c
+                ),
+            ));
+        }
+    }
+    problems
 }
 
 /// The shape of AWS region names: lower-case words joined by hyphens, ending in a number
@@ -707,5 +909,46 @@ mod tests {
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].key, "stack");
         assert!(problems[0].message.contains("start with a letter"));
+    }
+
+    #[test]
+    fn a_key_given_twice_is_named_with_its_path_and_both_lines() {
+        let in_a_list = SEED.replacen(
+            "cache:\n  id: bandup-redis",
+            "caches:\n  - id: bandup-redis\n    port: 1\n    id: again",
+            1,
+        );
+        let problem = parse(&in_a_list).unwrap_err();
+        assert_eq!(problem.key, "caches[0].id", "{problem:?}");
+        assert_eq!(
+            problem.message,
+            "`id` is given twice: first on line 11, again on line 13; keep one"
+        );
+        let in_a_flow_map = SEED.replacen(
+            "tags: { project: bandup }",
+            "tags: { project: bandup, project: other }",
+            1,
+        );
+        let problem = parse(&in_a_flow_map).unwrap_err();
+        assert_eq!(problem.key, "tags.project", "{problem:?}");
+        assert!(
+            problem.message.contains("first on line 6, again on line 6"),
+            "{problem:?}"
+        );
+        assert!(
+            !problem
+                .snippet
+                .unwrap_or_default()
+                .contains("DuplicateKeyPolicy"),
+            "the library's advice is about its own options"
+        );
+    }
+
+    #[test]
+    fn the_first_bad_byte_is_found_by_line_and_column() {
+        let problem = utf8(b"stack: x\n  caf\xc3\xa9 \xff").unwrap_err();
+        assert_eq!(problem.location, Location { line: 2, column: 8 });
+        assert!(problem.message.contains("0xFF"), "{}", problem.message);
+        assert_eq!(utf8("é".as_bytes()), Ok("é"));
     }
 }

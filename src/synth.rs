@@ -50,7 +50,7 @@ pub fn synthesize(file: &StackFile) -> Result<Synthesized, SynthError> {
     let spec = &file.spec;
     let mut problems = spec.problems();
     let mut stack = Stack::new(spec.stack.value.clone());
-    stack.tags = spec.tags.clone();
+    stack.tags = spec.tags();
     stack.template.description = spec.description.as_ref().map(|d| d.value.clone());
 
     let mut origins = HashMap::new();

@@ -2,28 +2,11 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
+
+use common::{cfnforge, stderr, stdout};
 
 const SEED: &str = include_str!("../stacks/bandup-redis.yaml");
-
-fn cfnforge(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cfnforge"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("cfnforge runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    let text = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(!text.contains("panicked"), "panic: {text}");
-    text
-}
 
 /// A stacks folder holding one stack file with `text`.
 fn stack_dir(text: &str) -> tempfile::TempDir {

@@ -7,7 +7,8 @@ mod common;
 
 use std::path::PathBuf;
 
-use cfnforge::render::{Format, parse};
+use cfnforge::parse::parse;
+use cfnforge::render::Format;
 use cfnforge::rules;
 
 fn fixtures() -> Vec<PathBuf> {

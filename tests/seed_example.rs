@@ -6,7 +6,8 @@ mod common;
 #[path = "../examples/bandup_cache.rs"]
 mod example;
 
-use cfnforge::render::{Format, parse, render};
+use cfnforge::parse::parse;
+use cfnforge::render::{Format, render};
 
 #[test]
 fn the_doc_example_passes_cfn_lint() {

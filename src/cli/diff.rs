@@ -6,7 +6,7 @@ use crate::cli::aws::{AwsArgs, open, start};
 use crate::cli::{Outcome, StacksDir, report};
 use cfnforge::deploy::{self, Pacing};
 use cfnforge::diff::{Change, TemplateDiff, diff};
-use cfnforge::template::{Template, Value};
+use cfnforge::template::Value;
 
 #[derive(Args)]
 pub struct DiffArgs {
@@ -48,10 +48,11 @@ pub fn run(args: DiffArgs) -> Outcome {
             if deployed.is_none() {
                 println!("Stack {stack} does not exist yet: everything is new.");
             }
-            let changes = diff(
-                &deployed.unwrap_or_else(Template::default),
-                &request.template,
-            );
+            let deployed = deployed.unwrap_or_default();
+            if let Some(note) = deploy::unread_note(stack, &deployed.unread) {
+                println!("{note}");
+            }
+            let changes = diff(&deployed.template, &request.template);
             print(stack, &changes);
             if args.fail && !changes.is_empty() && outcome == Outcome::Success {
                 outcome = Outcome::Failed;

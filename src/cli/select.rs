@@ -1,11 +1,18 @@
 //! Choosing stacks: by `stack:` name or file name, from the stacks folder.
 
+use std::path::PathBuf;
+
 use crate::cli::report;
 use crate::cli::{Outcome, StacksDir};
 use cfnforge::stackfile::{self, StackFile, StackFileError};
 
 /// The stack files the user asked for (all when `names` is empty). Files that fail to load are
 /// reported; with no names they make the outcome `Failed` while the others still go ahead.
+/// Files that name the same stack are refused, all of them.
+///
+/// A name is first looked up as a file name (`NAME.yaml`, `NAME.yml`): only that file is read,
+/// however large the folder's other files are. Only when no file has that name is every file
+/// read to find one whose `stack:` is the name.
 pub fn select(dir: &StacksDir, names: &[String]) -> Result<(Vec<StackFile>, Outcome), Outcome> {
     let paths = stackfile::discover(&dir.dir).map_err(|e| {
         report::error(&e.to_string());
@@ -18,13 +25,11 @@ pub fn select(dir: &StacksDir, names: &[String]) -> Result<(Vec<StackFile>, Outc
         ));
         return Err(Outcome::Usage);
     }
-    let loaded: Vec<Result<StackFile, StackFileError>> =
-        paths.iter().map(|p| stackfile::load(p)).collect();
 
     let mut outcome = Outcome::Success;
-    let mut chosen = Vec::new();
     if names.is_empty() {
-        for file in loaded {
+        let mut chosen = Vec::new();
+        for file in paths.iter().map(|p| stackfile::load(p)) {
             match file {
                 Ok(file) => chosen.push(file),
                 Err(e) => {
@@ -33,33 +38,102 @@ pub fn select(dir: &StacksDir, names: &[String]) -> Result<(Vec<StackFile>, Outc
                 }
             }
         }
+        if refuse_duplicates(&mut chosen) {
+            outcome = Outcome::Failed;
+        }
         return Ok((chosen, outcome));
     }
 
-    let mut loaded: Vec<Option<Result<StackFile, StackFileError>>> =
-        loaded.into_iter().map(Some).collect();
+    let mut chosen: Vec<StackFile> = Vec::new();
+    // Every file, read once, only if some name is not a file name.
+    let mut scanned: Option<Vec<(PathBuf, Result<StackFile, StackFileError>)>> = None;
     for name in names {
-        let position = paths.iter().zip(&loaded).position(|(path, file)| {
-            stackfile::file_stem(path) == *name
-                || matches!(file, Some(Ok(f)) if f.spec.stack.value == *name)
-        });
-        match position.and_then(|i| loaded[i].take()) {
-            Some(Ok(file)) => chosen.push(file),
-            Some(Err(e)) => {
-                report::stack_file_error(&e);
-                outcome = Outcome::Failed;
+        if let Some(path) = paths.iter().find(|p| stackfile::file_stem(p) == *name) {
+            if chosen.iter().any(|f| f.path == *path) {
+                continue; // named twice
             }
-            None if position.is_some() => {} // named twice
-            None => {
+            match stackfile::load(path) {
+                Ok(file) => chosen.push(file),
+                Err(e) => {
+                    report::stack_file_error(&e);
+                    outcome = Outcome::Failed;
+                }
+            }
+            continue;
+        }
+        let all = scanned.get_or_insert_with(|| {
+            paths
+                .iter()
+                .map(|p| (p.clone(), stackfile::load(p)))
+                .collect()
+        });
+        report::info(&format!(
+            "no file {name}.yaml in {}: read every stack file to find stack \"{name}\"",
+            dir.dir.display()
+        ));
+        let matching: Vec<usize> = all
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, file))| matches!(file, Ok(f) if f.spec.stack.value == *name))
+            .map(|(i, _)| i)
+            .collect();
+        match matching.as_slice() {
+            [] => {
                 let known: Vec<String> = paths.iter().map(|p| stackfile::file_stem(p)).collect();
+                let unreadable = all.iter().filter(|(_, f)| f.is_err()).count();
+                let note = if unreadable > 0 {
+                    format!("; {unreadable} file(s) could not be read")
+                } else {
+                    String::new()
+                };
                 report::error(&format!(
-                    "no stack \"{name}\" in {} (stacks: {})",
+                    "no stack \"{name}\" in {} (stacks: {}{note})",
                     dir.dir.display(),
                     known.join(", ")
                 ));
                 return Err(Outcome::Usage);
             }
+            [one] => {
+                let path = all[*one].0.clone();
+                if chosen.iter().any(|f| f.path == path) {
+                    continue;
+                }
+                if let (_, Ok(file)) = all.remove(*one) {
+                    chosen.push(file);
+                }
+            }
+            several => {
+                let files: Vec<StackFile> = several
+                    .iter()
+                    .rev()
+                    .filter_map(|&i| all.remove(i).1.ok())
+                    .collect();
+                for e in stackfile::duplicate_stacks(&files) {
+                    report::stack_file_error(&e);
+                }
+                return Err(Outcome::Failed);
+            }
         }
     }
+    if refuse_duplicates(&mut chosen) {
+        outcome = Outcome::Failed;
+    }
     Ok((chosen, outcome))
+}
+
+/// Reports and drops files that name the same stack; whether there were any.
+fn refuse_duplicates(files: &mut Vec<StackFile>) -> bool {
+    let errors = stackfile::duplicate_stacks(files);
+    for e in &errors {
+        report::stack_file_error(e);
+    }
+    let refused: Vec<PathBuf> = errors
+        .iter()
+        .filter_map(|e| match e {
+            StackFileError::Invalid { path, .. } => Some(path.clone()),
+            _ => None,
+        })
+        .collect();
+    files.retain(|f| !refused.contains(&f.path));
+    !refused.is_empty()
 }

@@ -8,7 +8,7 @@ use aws_sdk_ec2 as ec2;
 
 use super::{
     ChangeSetDescription, ChangeSetRequest, ChangeSetType, Cloud, CloudError, Found,
-    ResourceChange, StackDescription, StackEvent,
+    ResourceChange, StackDescription, StackEvent, StackResource,
 };
 
 /// Where and as whom to call AWS. Unset fields come from the environment and config files,
@@ -401,5 +401,42 @@ impl Cloud for AwsCloud {
             }
         }
         Ok(found)
+    }
+
+    /// ListStackResources rather than DescribeStackResources, which stops at 100 resources
+    /// (CloudFormation API reference, DescribeStackResources: "only the first 100 resources
+    /// will be returned"); ListStackResources pages with NextToken.
+    async fn stack_resources(&self, stack: &str) -> Result<Vec<StackResource>, CloudError> {
+        let mut resources = Vec::new();
+        let mut next_token: Option<String> = None;
+        loop {
+            let result = self
+                .cloudformation
+                .list_stack_resources()
+                .stack_name(stack)
+                .set_next_token(next_token.take())
+                .send()
+                .await
+                .map_err(|e| error("ListStackResources", e));
+            let output = match result {
+                Err(e) if does_not_exist(&e) => return Ok(Vec::new()),
+                other => other?,
+            };
+            resources.extend(output.stack_resource_summaries().iter().map(|r| {
+                StackResource {
+                    logical_id: r.logical_resource_id().unwrap_or_default().to_string(),
+                    physical_id: r.physical_resource_id().map(str::to_string),
+                    resource_type: r.resource_type().unwrap_or_default().to_string(),
+                    status: r
+                        .resource_status()
+                        .map(|s| s.as_str().to_string())
+                        .unwrap_or_default(),
+                }
+            }));
+            match output.next_token() {
+                Some(token) if !token.is_empty() => next_token = Some(token.to_string()),
+                _ => return Ok(resources),
+            }
+        }
     }
 }

@@ -68,6 +68,15 @@ pub struct StackEvent {
     pub reason: Option<String>,
 }
 
+/// A resource of a stack, as ListStackResources reports it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StackResource {
+    pub logical_id: String,
+    pub physical_id: Option<String>,
+    pub resource_type: String,
+    pub status: String,
+}
+
 /// An existing resource found by name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
@@ -157,4 +166,9 @@ pub trait Cloud {
         vpc_id: Option<&str>,
         name: &str,
     ) -> impl Future<Output = Result<Vec<Found>, CloudError>>;
+    /// The stack's resources, every page of them (empty when the stack does not exist).
+    fn stack_resources(
+        &self,
+        stack: &str,
+    ) -> impl Future<Output = Result<Vec<StackResource>, CloudError>>;
 }

@@ -105,6 +105,9 @@ pub struct CacheProps {
     pub subnets: Vec<NetworkRef>,
     /// The security group's name (`GroupName`); `None` lets CloudFormation name it.
     pub security_group_name: Option<String>,
+    /// The security group's `GroupDescription`, which CloudFormation cannot change in place;
+    /// `None`: [`default_security_group_description`].
+    pub security_group_description: Option<String>,
     /// Security groups allowed in on the cache port.
     pub allow_from: Vec<NetworkRef>,
     /// The cache subnet group's name; `None` lets CloudFormation name it.
@@ -148,6 +151,7 @@ impl CacheProps {
             vpc,
             subnets,
             security_group_name: None,
+            security_group_description: None,
             allow_from,
             subnet_group_name: None,
             outputs: true,
@@ -261,6 +265,14 @@ impl CacheProps {
                 format!("security group name \"{name}\" {why}"),
             ));
         }
+        if let Some(description) = &self.security_group_description
+            && let Err(why) = security_group_description_problem(description)
+        {
+            findings.push(Finding::error(
+                "security_group.description",
+                format!("security group description \"{description}\" {why}"),
+            ));
+        }
         if matches!(
             self.access_control,
             Some(AccessControl::AuthTokenSecret { .. })
@@ -320,7 +332,11 @@ impl ValkeyCache {
                     .description(format!("{engine_label} from {label}")),
             );
         }
-        let mut group = ec2::SecurityGroup::new(format!("{engine_label} cache {}", props.id))
+        let description = props
+            .security_group_description
+            .clone()
+            .unwrap_or_else(|| default_security_group_description(&props.id));
+        let mut group = ec2::SecurityGroup::new(description)
             .vpc_id(vpc)
             .security_group_ingress(ingress);
         if let Some(name) = &props.security_group_name {
@@ -455,6 +471,32 @@ impl ValkeyCache {
             findings,
         )
     }
+}
+
+/// The security group's `GroupDescription` when none is given. `GroupDescription` is
+/// create-only, so it must not carry anything that can change in place: it names only the
+/// cache's ID (which is create-only itself). The words are the ones every stack deployed
+/// before this rule got for a Valkey cache, so those stacks see no change; a Redis OSS stack
+/// deployed before it had "Redis OSS cache <id>" and keeps it with `security_group.description`.
+pub fn default_security_group_description(id: &str) -> String {
+    format!("Valkey cache {id}")
+}
+
+/// EC2's rule for `GroupDescription`: at most 255 characters of a-z, A-Z, 0-9, spaces and
+/// `._-:/()#,@[]+=&;{}!$*` (API reference, CreateSecurityGroup, GroupDescription).
+fn security_group_description_problem(description: &str) -> Result<(), String> {
+    if description.is_empty() || description.chars().count() > 255 {
+        return Err("must be 1 to 255 characters long".to_string());
+    }
+    if let Some(bad) = description
+        .chars()
+        .find(|&c| !(c.is_ascii_alphanumeric() || " ._-:/()#,@[]+=&;{}!$*".contains(c)))
+    {
+        return Err(format!(
+            "may contain only ASCII letters, digits, spaces and ._-:/()#,@[]+=&;{{}}!$* (found {bad:?})"
+        ));
+    }
+    Ok(())
 }
 
 /// ElastiCache's rule for replication group IDs.
@@ -652,5 +694,113 @@ mod tests {
                 .outputs
                 .contains_key("BandupRedisReaderEndpointAddress")
         );
+    }
+
+    /// The create-only properties of every resource the construct emits (from the schemas),
+    /// by logical ID and dotted path.
+    fn create_only_values(props: &CacheProps, tags: &[(&str, &str)]) -> Vec<(String, Value)> {
+        let mut stack = Stack::new("bandup-redis");
+        for (k, v) in tags {
+            stack.tags.insert(k.to_string(), v.to_string());
+        }
+        ValkeyCache::add(&mut stack, props).0.expect("valid props");
+        let mut values = Vec::new();
+        for (id, resource) in &stack.template.resources {
+            let info = crate::resources::type_info(&resource.type_name).expect("a known type");
+            for path in info.create_only {
+                let mut parts = path.split('.');
+                let first = parts.next().unwrap_or_default();
+                let mut value = resource.properties.get(first);
+                for part in parts {
+                    value = match value {
+                        Some(Value::Map(map)) => map.get(part),
+                        _ => None,
+                    };
+                }
+                let value = value.cloned().unwrap_or(Value::Null);
+                values.push((format!("{id}.{path}"), value));
+            }
+        }
+        values
+    }
+
+    #[test]
+    fn no_updatable_setting_changes_a_create_only_property() {
+        type Change = (&'static str, fn(&mut CacheProps));
+        let changes: &[Change] = &[
+            ("engine", |p| {
+                p.engine = Engine::Redis;
+                p.version = Some("7.1".into());
+            }),
+            ("version", |p| p.version = Some("8.2".into())),
+            ("node_type", |p| p.node_type = "cache.r7g.large".into()),
+            ("replicas", |p| p.replicas = 2),
+            ("backup_retention_days", |p| p.backup_retention_days = 7),
+            ("description", |p| p.description = Some("another".into())),
+            ("allow_from", |p| {
+                p.allow_from.push(NetworkRef::Name("ecs-worker-sg".into()))
+            }),
+            ("in_transit", |p| p.encryption.in_transit = false),
+            ("outputs", |p| p.outputs = false),
+            ("access_control", |p| {
+                p.access_control = Some(AccessControl::UserGroup("ug-1".into()))
+            }),
+        ];
+        // With and without fixed names: the defaults must hold in both.
+        let mut unnamed = seed();
+        unnamed.security_group_name = None;
+        unnamed.subnet_group_name = None;
+        unnamed.description = None;
+        for base in [seed(), unnamed] {
+            let before = create_only_values(&base, &[]);
+            assert!(
+                before.iter().any(|(p, _)| p.ends_with("GroupDescription")),
+                "the walk reaches the security group: {before:?}"
+            );
+            for (what, change) in changes {
+                let mut props = base.clone();
+                change(&mut props);
+                assert_eq!(
+                    props
+                        .validate()
+                        .iter()
+                        .filter(|f| f.severity == Severity::Error)
+                        .count(),
+                    0,
+                    "{what}"
+                );
+                assert_eq!(create_only_values(&props, &[]), before, "changing {what}");
+            }
+            assert_eq!(
+                create_only_values(&base, &[("team", "cache"), ("env", "prod")]),
+                before,
+                "changing tags"
+            );
+        }
+    }
+
+    #[test]
+    fn the_security_group_description_can_be_pinned_and_is_checked() {
+        let mut props = seed();
+        props.engine = Engine::Redis;
+        props.version = Some("7.1".into());
+        let mut stack = Stack::new("s");
+        ValkeyCache::add(&mut stack, &props).0.unwrap();
+        assert_eq!(
+            stack.template.resources["BandupRedisSecurityGroup"].properties["GroupDescription"],
+            Value::from("Valkey cache bandup-redis")
+        );
+        props.security_group_description = Some("Redis OSS cache bandup-redis".into());
+        let mut stack = Stack::new("s");
+        ValkeyCache::add(&mut stack, &props).0.unwrap();
+        assert_eq!(
+            stack.template.resources["BandupRedisSecurityGroup"].properties["GroupDescription"],
+            Value::from("Redis OSS cache bandup-redis")
+        );
+        props.security_group_description = Some("caf\u{e9} <cache>".into());
+        let errors = errors(&props);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].0, "security_group.description");
+        assert!(errors[0].1.contains("found"), "{}", errors[0].1);
     }
 }

@@ -2,10 +2,9 @@
 
 use std::time::Instant;
 
-use super::{
-    Answer, DeployError, DeployOptions, Ui, confirm, deployed_template, event_ids, follow, retry,
-};
+use super::{Answer, DeployError, DeployOptions, Ui, confirm, event_ids, follow, retry};
 use crate::cloud::Cloud;
+use crate::parse::{PolicyRead, deletion_policies};
 
 /// What `destroy` found and did.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,6 +13,8 @@ pub enum DestroyOutcome {
     Deleted {
         /// Resources CloudFormation keeps (Retain) or snapshots (Snapshot) on delete.
         kept: Vec<(String, String)>,
+        /// Resources whose deletion policy could not be read from the template.
+        unknown: Vec<String>,
     },
 }
 
@@ -37,19 +38,29 @@ pub async fn destroy<C: Cloud>(
             ),
         });
     }
-    let deployed = deployed_template(cloud, stack, pacing)
-        .await?
-        .unwrap_or_default();
-    let kept: Vec<(String, String)> = deployed
-        .resources
+    // The stack lists its resources; the template only adds their deletion policies, when it
+    // can be read at all (a stack someone else wrote may use forms cfnforge does not model).
+    let resources = retry(pacing, || cloud.stack_resources(&current.stack_id)).await?;
+    let policies = match retry(pacing, || cloud.get_template(&current.stack_id)).await {
+        Ok(Some(body)) => deletion_policies(&body).map_err(|e| e.to_string()),
+        Ok(None) => Err("the stack has no template".to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    let mut kept = Vec::new();
+    let mut unknown = Vec::new();
+    let live: Vec<_> = resources
         .iter()
-        .filter_map(|(id, r)| {
-            r.options
-                .deletion_policy
-                .map(|p| (id.clone(), format!("{p:?}")))
-        })
-        .filter(|(_, p)| p != "Delete")
+        .filter(|r| r.status != "DELETE_COMPLETE")
         .collect();
+    for resource in &live {
+        let id = &resource.logical_id;
+        match policies.as_ref().map(|p| p.get(id)) {
+            Ok(Some(PolicyRead::Default)) => {}
+            Ok(Some(PolicyRead::Given(policy))) if policy == "Delete" => {}
+            Ok(Some(PolicyRead::Given(policy))) => kept.push((id.clone(), policy.clone())),
+            Ok(Some(PolicyRead::Computed) | None) | Err(_) => unknown.push(id.clone()),
+        }
+    }
     for (id, policy) in &kept {
         ui.info(&format!(
             "{id}: DeletionPolicy {policy}: {}",
@@ -59,10 +70,18 @@ pub async fn destroy<C: Cloud>(
             }
         ));
     }
-    let question = format!(
-        "Delete stack {stack} and its {} resources?",
-        deployed.resources.len()
-    );
+    if !unknown.is_empty() {
+        let why = match &policies {
+            Err(e) => format!("the template cannot be read: {e}"),
+            Ok(_) => "the template does not give it literally (Fn::ForEach, a transform or Fn::If)"
+                .to_string(),
+        };
+        ui.info(&format!(
+            "deletion policy unknown for {} ({why}): they may be kept after the stack is gone",
+            unknown.join(", ")
+        ));
+    }
+    let question = format!("Delete stack {stack} and its {} resources?", live.len());
     match confirm(options, ui, &question) {
         Answer::Yes => {}
         Answer::No => {
@@ -86,5 +105,5 @@ pub async fn destroy<C: Cloud>(
             root_cause: failed.map(Box::new),
         });
     }
-    Ok(DestroyOutcome::Deleted { kept })
+    Ok(DestroyOutcome::Deleted { kept, unknown })
 }

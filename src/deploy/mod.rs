@@ -22,7 +22,7 @@ use crate::cloud::{
 };
 use crate::constructs::Lookup;
 use crate::diff;
-use crate::render::{self, Format};
+use crate::parse::{LooseTemplate, parse_loose};
 use crate::template::Template;
 
 pub use destroy::{DestroyOutcome, destroy};
@@ -189,26 +189,32 @@ fn is_success(status: &str) -> bool {
     )
 }
 
-/// Parses a deployed template body, JSON or YAML.
-pub fn parse_deployed(body: &str) -> Result<Template, DeployError> {
-    let format = if body.trim_start().starts_with('{') {
-        Format::Json
-    } else {
-        Format::Yaml
-    };
-    render::parse(body, format).map_err(|e| DeployError::DeployedTemplate(e.to_string()))
+/// Reads a deployed template body, JSON or YAML, which cfnforge may not have written:
+/// short forms, `Hooks`, `Fn::ForEach`... are read or set aside (see [`parse_loose`]).
+pub fn parse_deployed(body: &str) -> Result<LooseTemplate, DeployError> {
+    parse_loose(body).map_err(|e| DeployError::DeployedTemplate(e.to_string()))
 }
 
-/// The deployed template, or an empty one for a stack that does not exist.
+/// The deployed template, or `None` for a stack that does not exist.
 pub async fn deployed_template<C: Cloud>(
     cloud: &C,
     stack: &str,
     pacing: &Pacing,
-) -> Result<Option<Template>, DeployError> {
+) -> Result<Option<LooseTemplate>, DeployError> {
     match retry(pacing, || cloud.get_template(stack)).await? {
         Some(body) => parse_deployed(&body).map(Some),
         None => Ok(None),
     }
+}
+
+/// What a comparison with the deployed template leaves out, for people.
+pub fn unread_note(stack: &str, unread: &[String]) -> Option<String> {
+    (!unread.is_empty()).then(|| {
+        format!(
+            "{stack}: the deployed template has parts cfnforge does not compare ({}); the change set shows what CloudFormation does with them",
+            unread.join(", ")
+        )
+    })
 }
 
 /// Deploys a stack: resolves names, creates a change set, shows it, applies the safety rules,
@@ -233,9 +239,15 @@ pub async fn deploy<C: Cloud>(
         _ => ChangeSetType::Create,
     };
     let deployed = match change_set_type {
-        ChangeSetType::Update => deployed_template(cloud, stack, pacing)
-            .await?
-            .unwrap_or_default(),
+        ChangeSetType::Update => {
+            let loose = deployed_template(cloud, stack, pacing)
+                .await?
+                .unwrap_or_default();
+            if let Some(note) = unread_note(stack, &loose.unread) {
+                ui.info(&note);
+            }
+            loose.template
+        }
         ChangeSetType::Create => Template::default(),
     };
     let planned = diff::diff(&deployed, &request.template);

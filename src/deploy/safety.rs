@@ -30,12 +30,28 @@ pub(super) fn refuse_blocked_replacements(planned: &TemplateDiff) -> Result<(), 
     if blocked.is_empty() {
         return Ok(());
     }
+    let mut remedy = "give the resource a new name in the same change (or leave the name out so CloudFormation picks one), or revert the change that forces the replacement".to_string();
+    // A security group's description is the one create-only property a stack file sets
+    // without naming it (it has a default): say how to keep the deployed one.
+    let deployed_descriptions = planned.blocked_replacements().flat_map(|r| {
+        r.properties
+            .iter()
+            .filter(move |p| {
+                r.type_name == "AWS::EC2::SecurityGroup" && p.path == "GroupDescription"
+            })
+            .filter_map(|p| p.old.as_ref().and_then(|v| v.as_str()))
+    });
+    for description in deployed_descriptions {
+        remedy.push_str(&format!(
+            "; to keep the deployed security group, set its description to what it was deployed with: `security_group.description: \"{description}\"` in the stack file (`security_group_description` in CacheProps)"
+        ));
+    }
     Err(DeployError::Refused {
         reason: format!(
             "CloudFormation would refuse this deploy (\"cannot update a stack when a custom-named resource requires replacing\"): {}",
             blocked.join("; ")
         ),
-        remedy: "give the resource a new name in the same change (or leave the name out so CloudFormation picks one), or revert the change that forces the replacement".to_string(),
+        remedy,
     })
 }
 

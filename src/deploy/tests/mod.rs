@@ -8,6 +8,7 @@ use super::*;
 use crate::cloud::Found;
 use crate::cloud::{ChangeSetDescription, StackDescription};
 use crate::constructs::{Lookup, LookupKind};
+use crate::render::{self, Format};
 use crate::template::{Resource, Value};
 
 /// One poll of a running operation: the stack's status then, and the events that appeared.
@@ -36,6 +37,8 @@ struct State {
     calls: Vec<String>,
     event_counter: usize,
     security_groups: Vec<Found>,
+    /// What ListStackResources returns.
+    resources: Vec<crate::cloud::StackResource>,
 }
 
 struct Scripted(RefCell<State>);
@@ -188,6 +191,13 @@ impl Cloud for Scripted {
     ) -> Result<Vec<Found>, CloudError> {
         self.call("DescribeSecurityGroups")?;
         Ok(self.0.borrow().security_groups.clone())
+    }
+    async fn stack_resources(
+        &self,
+        _stack: &str,
+    ) -> Result<Vec<crate::cloud::StackResource>, CloudError> {
+        self.call("ListStackResources")?;
+        Ok(self.0.borrow().resources.clone())
     }
 }
 
@@ -858,6 +868,12 @@ fn destroy_honours_termination_protection_and_asks_first() {
             step("DELETE_IN_PROGRESS", vec![]),
             step("DELETE_COMPLETE", vec![]),
         ]),
+        resources: vec![crate::cloud::StackResource {
+            logical_id: "Cache".into(),
+            resource_type: "AWS::ElastiCache::ReplicationGroup".into(),
+            status: "CREATE_COMPLETE".into(),
+            ..Default::default()
+        }],
         ..Default::default()
     };
     // Nobody to ask: nothing is deleted.
@@ -881,7 +897,8 @@ fn destroy_honours_termination_protection_and_asks_first() {
     assert_eq!(
         outcome,
         DestroyOutcome::Deleted {
-            kept: vec![("Cache".into(), "Snapshot".into())]
+            kept: vec![("Cache".into(), "Snapshot".into())],
+            unknown: vec![],
         }
     );
     assert!(

@@ -1,0 +1,235 @@
+//! Hostile and careless stack-file input through the real binary: bytes that are not UTF-8,
+//! keys given twice, tags AWS refuses, stacks named twice, and a named stack read without its
+//! neighbours.
+
+mod common;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::{cfnforge, stderr, stdout};
+
+const SEED: &str = include_str!("../stacks/bandup-redis.yaml");
+
+/// A stacks folder with the given files.
+fn folder(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("stacks")).unwrap();
+    for (name, bytes) in files {
+        std::fs::write(dir.path().join("stacks").join(name), bytes).unwrap();
+    }
+    dir
+}
+
+/// `synth` of the seed with `from` replaced by `to`: exit 1, and standard error.
+fn synth_error(from: &str, to: &[u8]) -> String {
+    let at = SEED.find(from).expect("in the seed");
+    let mut text = SEED.as_bytes()[..at].to_vec();
+    text.extend_from_slice(to);
+    text.extend_from_slice(&SEED.as_bytes()[at + from.len()..]);
+    let dir = folder(&[("bandup-redis.yaml", &text)]);
+    let output = cfnforge(&["synth"], dir.path());
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(output.stdout.is_empty(), "no template on error");
+    err
+}
+
+#[test]
+fn a_file_that_is_not_utf8_names_the_line_and_column_of_the_first_bad_byte() {
+    // Latin-1 "é" (0xE9) in the description on line 5.
+    let err = synth_error("description: In-memory", b"description: Caf\xe9 In-memory");
+    assert!(
+        err.contains(
+            "error: stacks/bandup-redis.yaml:5:17: the file is not UTF-8 text (byte 0xE9 here)"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_key_given_twice_names_the_key_and_both_lines() {
+    let err = synth_error(
+        "region: ap-southeast-1\n",
+        b"region: ap-southeast-1\nregion: us-east-1\n",
+    );
+    assert!(
+        err.contains(
+            "error: stacks/bandup-redis.yaml:5:1: region: `region` is given twice: first on line 4, again on line 5; keep one"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("DuplicateKeyPolicy"), "{err}");
+
+    let err = synth_error("  port: 6379\n", b"  port: 6379\n  port: 6380\n");
+    assert!(
+        err.contains("error: stacks/bandup-redis.yaml:18:3: cache.port: `port` is given twice: first on line 17, again on line 18"),
+        "{err}"
+    );
+}
+
+#[test]
+fn tags_aws_refuses_are_errors_at_their_line() {
+    let err = synth_error(
+        "tags: { project: bandup }",
+        b"tags:\n  project: \"band\\0up\"\n  aws:owner: me\n  ok: fine",
+    );
+    assert!(
+        err.contains("error: stacks/bandup-redis.yaml:7:12: tags.project: the tag value contains the control character '\\0'"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: stacks/bandup-redis.yaml:8:3: tags.aws:owner: tag keys starting with `aws:` are reserved"),
+        "{err}"
+    );
+    assert_eq!(err.matches("error:").count(), 2, "{err}");
+
+    let long_key = format!("tags: {{ {}: x }}", "k".repeat(129));
+    let err = synth_error("tags: { project: bandup }", long_key.as_bytes());
+    assert!(
+        err.contains("a tag key has 1 to 128 characters; this one has 129"),
+        "{err}"
+    );
+    let long_value = format!("tags: {{ project: {} }}", "v".repeat(257));
+    let err = synth_error("tags: { project: bandup }", long_value.as_bytes());
+    assert!(
+        err.contains("a tag value has at most 256 characters; this one has 257"),
+        "{err}"
+    );
+}
+
+/// Waits for `cfnforge args` in `cwd` at most `limit`; `None` if it did not finish.
+fn run_within(args: &[&str], cwd: &Path, limit: Duration) -> Option<std::process::Output> {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cfnforge"))
+        .args(args)
+        .current_dir(cwd)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if child.try_wait().unwrap().is_some() {
+            return Some(child.wait_with_output().unwrap());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    None
+}
+
+#[test]
+fn a_named_stack_is_read_without_its_neighbours() {
+    // The neighbour is a FIFO nobody writes to: reading it would wait forever, so the command
+    // finishing shows it was never opened (a 58 MB neighbour used to cost 3.5 s).
+    let dir = folder(&[("bandup-redis.yaml", SEED.as_bytes())]);
+    let fifo = dir.path().join("stacks/neighbour.yaml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let output = run_within(
+        &["synth", "bandup-redis"],
+        dir.path(),
+        Duration::from_secs(20),
+    )
+    .expect("synth bandup-redis must not read neighbour.yaml");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("ReplicationGroupId: bandup-redis"));
+}
+
+#[test]
+fn a_stack_name_that_is_no_file_name_is_found_by_reading_every_file_and_says_so() {
+    let other = SEED.replacen("stack: bandup-redis", "stack: cache-prod", 1);
+    let dir = folder(&[
+        ("bandup-redis.yaml", SEED.as_bytes()),
+        ("prod.yaml", other.as_bytes()),
+    ]);
+    let output = cfnforge(&["synth", "cache-prod"], dir.path());
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(
+            "no file cache-prod.yaml in stacks: read every stack file to find stack \"cache-prod\""
+        ),
+        "{err}"
+    );
+    assert!(stdout(&output).contains("ReplicationGroupId: bandup-redis"));
+}
+
+#[test]
+fn two_files_naming_one_stack_are_an_error_naming_both() {
+    let dir = folder(&[
+        ("a.yaml", SEED.as_bytes()),
+        ("b.yaml", format!("# copy\n{SEED}").as_bytes()),
+    ]);
+    let out = dir.path().join("out");
+    let output = cfnforge(&["synth", "--out", out.to_str().unwrap()], dir.path());
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("error: stacks/a.yaml:3:8: stack: stack \"bandup-redis\" is also defined in stacks/b.yaml:4:8"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: stacks/b.yaml:4:8: stack: stack \"bandup-redis\" is also defined in stacks/a.yaml:3:8"),
+        "{err}"
+    );
+    assert!(
+        !out.join("bandup-redis.template.yaml").exists(),
+        "neither overwrites the other"
+    );
+
+    let output = cfnforge(&["check", "--format", "json"], dir.path());
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("is also defined in stacks/b.yaml:4:8"),
+        "{err}"
+    );
+
+    // Named by stack name when no file has that name: both files match.
+    let output = cfnforge(&["synth", "bandup-redis"], dir.path());
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("is also defined in"), "{err}");
+}
+
+#[test]
+fn more_than_50_tags_are_an_error_at_the_51st() {
+    let tags: Vec<String> = (1..=51).map(|i| format!("  t{i}: v")).collect();
+    let text = format!("tags:\n{}", tags.join("\n"));
+    let err = synth_error("tags: { project: bandup }", text.as_bytes());
+    assert!(
+        err.contains("error: stacks/bandup-redis.yaml:57:3: tags: 51 tags: AWS takes at most 50"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_security_group_description_key_pins_the_deployed_text_and_is_checked_at_its_line() {
+    let pinned = SEED.replacen(
+        "    name: redis-sg\n",
+        "    name: redis-sg\n    description: Redis OSS cache bandup-redis\n",
+        1,
+    );
+    let dir = folder(&[("bandup-redis.yaml", pinned.as_bytes())]);
+    let output = cfnforge(&["synth"], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("GroupDescription: Redis OSS cache bandup-redis\n"),
+        "{}",
+        stdout(&output)
+    );
+
+    let err = synth_error(
+        "    name: redis-sg\n",
+        b"    name: redis-sg\n    description: \"caf\xc3\xa9 <cache>\"\n",
+    );
+    assert!(
+        err.contains("error: stacks/bandup-redis.yaml:23:18: cache.security_group.description: security group description"),
+        "{err}"
+    );
+}
