@@ -179,7 +179,7 @@ pub enum DeployError {
         stack_id: String,
         started: String,
         status: Option<String>,
-        cause: CloudError,
+        cause: Box<CloudError>,
     },
     /// Ctrl-C: CloudFormation carries on; nothing was cancelled.
     #[error("interrupted while stack {stack} was {status}")]
@@ -411,7 +411,7 @@ pub(super) async fn lost_track<C: Cloud>(
         stack_id: stack_id.to_string(),
         started,
         status,
-        cause,
+        cause: Box::new(cause),
     }
 }
 
