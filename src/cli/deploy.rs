@@ -62,7 +62,6 @@ pub fn run(args: DeployArgs) -> Outcome {
         yes: args.yes,
         no_execute: args.no_execute,
         pacing: crate::cli::aws::pacing(),
-        ..Default::default()
     };
     let mut all_outputs: IndexMap<String, IndexMap<String, String>> = IndexMap::new();
     runtime.block_on(async {
