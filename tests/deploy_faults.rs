@@ -30,7 +30,7 @@ impl Proxy {
         let log = tempfile::NamedTempFile::new().unwrap();
         let mut child = Command::new(common::venv().join("bin/python"))
             .arg(common::root().join("tests/emulator/fault_proxy.py"))
-            .args(["--target", target, "--port", "0", "--delay", "1", "--log"])
+            .args(["--target", target, "--port", "0", "--delay", "0.5", "--log"])
             .arg(log.path())
             .args(args)
             .stdout(Stdio::piped())
@@ -167,11 +167,17 @@ struct Cycle {
     proxy_log: String,
 }
 
-/// Runs deploy, update and destroy through a proxy started with `proxy_args`; panics on any
-/// outcome the module's rules forbid.
-fn cycle(proxy_args: &[String]) -> Cycle {
+/// An emulator with the seed's network, shared by the cycles of one test: each cycle ends
+/// with the stack destroyed.
+fn emulator() -> Emulator {
     let emulator = Emulator::start();
     emulator.create_network();
+    emulator
+}
+
+/// Runs deploy, update and destroy through a proxy started with `proxy_args`; panics on any
+/// outcome the module's rules forbid.
+fn cycle(emulator: &Emulator, proxy_args: &[String]) -> Cycle {
     let proxy = Proxy::start(&emulator.url, proxy_args);
     let dir = workspace(SEED);
     let d = dir.path();
@@ -207,7 +213,7 @@ fn cycle(proxy_args: &[String]) -> Cycle {
         assert!(!ended.shown.contains("panicked"), "panic: {}", context());
         match ended.code {
             Some(0) => {
-                if let Err(why) = check_state(&state(&emulator), retention) {
+                if let Err(why) = check_state(&state(emulator), retention) {
                     panic!("success reported with a wrong state: {why}\n{}", context());
                 }
                 tally.succeeded += 1;
@@ -227,7 +233,7 @@ fn cycle(proxy_args: &[String]) -> Cycle {
                     rerun.shown,
                     context()
                 );
-                if let Err(why) = check_state(&state(&emulator), retention) {
+                if let Err(why) = check_state(&state(emulator), retention) {
                     panic!("wrong state after the rerun: {why}\n{}", context());
                 }
                 tally.recovered += 1;
@@ -253,9 +259,10 @@ fn faults(rate: f64, seed: u64) -> Vec<String> {
 
 #[test]
 fn deploy_update_destroy_survive_30_percent_faults_over_10_seeds() {
+    let emulator = emulator();
     let mut total = Tally::default();
     for seed in 1..=10 {
-        let Cycle { tally, proxy_log } = cycle(&faults(0.3, seed));
+        let Cycle { tally, proxy_log } = cycle(&emulator, &faults(0.3, seed));
         assert!(
             ["500", "throttle", "503", "close", "delay"]
                 .iter()
@@ -278,8 +285,10 @@ fn deploy_update_destroy_survive_30_percent_faults_over_10_seeds() {
 fn a_lost_answer_to_each_state_changing_call_is_recovered_by_the_retry() {
     // The first CreateChangeSet creates the stack, the first ExecuteChangeSet creates the
     // cache, the first DeleteStack deletes it: each answer is lost after the emulator acted.
+    let emulator = emulator();
     for lose in ["CreateChangeSet:1", "ExecuteChangeSet:1", "DeleteStack:1"] {
-        let Cycle { tally, proxy_log } = cycle(&["--lose".to_string(), lose.to_string()]);
+        let Cycle { tally, proxy_log } =
+            cycle(&emulator, &["--lose".to_string(), lose.to_string()]);
         let operation = lose.split(':').next().unwrap();
         assert!(
             proxy_log.contains(&format!(" {operation} lose\n")),
@@ -301,7 +310,8 @@ fn fault_rates_table() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(10);
-    let baseline = cycle(&faults(0.0, 0)).tally;
+    let emulator = emulator();
+    let baseline = cycle(&emulator, &faults(0.0, 0)).tally;
     println!(
         "rate  runs  all steps at once  runs needing a rerun  mean s per run (0%: {:.1})",
         baseline.took.as_secs_f64()
@@ -310,7 +320,7 @@ fn fault_rates_table() {
         let mut clean = 0;
         let mut took = Duration::ZERO;
         for seed in 1..=seeds {
-            let tally = cycle(&faults(rate, seed)).tally;
+            let tally = cycle(&emulator, &faults(rate, seed)).tally;
             clean += u32::from(tally.recovered == 0);
             took += tally.took;
         }
