@@ -332,3 +332,90 @@ fn fault_rates_table() {
         );
     }
 }
+
+#[test]
+fn network_faults_are_reported_in_words_not_sdk_debug_text() {
+    let emulator = Emulator::start();
+    let dir = workspace(SEED);
+    for (kind, words) in [
+        (
+            "503",
+            "answered HTTP 503 Service Unavailable with no AWS error in the body",
+        ),
+        ("close", "closed the connection without answering"),
+        ("500", "InternalFailure: Injected internal failure"),
+        ("throttle", "throttled: Rate exceeded"),
+    ] {
+        let proxy = Proxy::start(
+            &emulator.url,
+            &["--rate".into(), "1".into(), "--kinds".into(), kind.into()],
+        );
+        let ended = cfnforge(&proxy.url, dir.path(), &["deploy", "--yes"]);
+        assert_eq!(ended.code, Some(1), "{}", ended.shown);
+        assert!(
+            ended
+                .shown
+                .contains(&format!("error: DescribeVpcs: {words}"))
+                || ended.shown.contains(&words.replace("DescribeVpcs: ", "")),
+            "{kind}: {}",
+            ended.shown
+        );
+        for debug in [
+            "DispatchFailure",
+            "ServiceError",
+            "ResponseError",
+            "{ ",
+            "source:",
+        ] {
+            assert!(!ended.shown.contains(debug), "{kind}: {}", ended.shown);
+        }
+        assert!(
+            proxy.log().lines().count() == 8,
+            "8 attempts, one layer of retries: {}",
+            proxy.log()
+        );
+    }
+    // Nothing listening: said so at once, not retried.
+    let started = Instant::now();
+    let ended = cfnforge("http://127.0.0.1:9", dir.path(), &["deploy", "--yes"]);
+    assert_eq!(ended.code, Some(1), "{}", ended.shown);
+    assert!(
+        ended
+            .shown
+            .contains("could not connect to http://127.0.0.1:9: connection refused"),
+        "{}",
+        ended.shown
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{}",
+        ended.shown
+    );
+}
+
+#[test]
+fn a_call_that_stalls_times_out_and_is_retried_in_bounded_time() {
+    let emulator = emulator();
+    // The first DescribeVpcs is held for 150 s before it is forwarded.
+    let proxy = Proxy::start(
+        &emulator.url,
+        &["--stall".into(), "DescribeVpcs:1:150".into()],
+    );
+    let dir = workspace(SEED);
+    let started = Instant::now();
+    let ended = cfnforge(&proxy.url, dir.path(), &["deploy", "bandup-redis", "--yes"]);
+    assert_eq!(ended.code, Some(0), "{}", ended.shown);
+    let took = started.elapsed();
+    // The read timeout (20 s) ends the stalled attempt; the retry goes through.
+    assert!(
+        took < Duration::from_secs(60),
+        "took {took:?}: {}",
+        ended.shown
+    );
+    assert!(
+        proxy.log().contains("1 DescribeVpcs stall:150"),
+        "{}",
+        proxy.log()
+    );
+    check_state(&state(&emulator), Some(1)).unwrap();
+}

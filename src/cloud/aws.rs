@@ -172,13 +172,18 @@ where
                 };
             }
             let (message, retry) = if failure.is_timeout() {
-                (
+                let message = if chain.iter().any(|m| m.contains("HTTP read")) {
+                    format!(
+                        "{endpoint} sent no answer within {} s",
+                        READ_TIMEOUT.as_secs()
+                    )
+                } else {
                     format!(
                         "could not connect to {endpoint} within {} s",
                         CONNECT_TIMEOUT.as_secs()
-                    ),
-                    true,
-                )
+                    )
+                };
+                (message, true)
             } else {
                 connection_failure(endpoint, &err)
             };
@@ -623,5 +628,121 @@ impl Cloud for AwsCloud {
         name: &str,
     ) -> Result<ChangeSetDescription, CloudError> {
         self.change_set(Some(stack), name).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Error as IoError, ErrorKind};
+
+    /// An error wrapping another, as the SDK's connector errors wrap hyper's and the OS's.
+    #[derive(Debug)]
+    struct Wrapped(&'static str, IoError);
+
+    impl std::fmt::Display for Wrapped {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Wrapped {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.1)
+        }
+    }
+
+    fn words(kind: ErrorKind, text: &'static str) -> (String, bool) {
+        let err = Wrapped("io error", IoError::new(kind, text));
+        connection_failure("http://127.0.0.1:4566", &err)
+    }
+
+    #[test]
+    fn connection_failures_are_told_apart_and_name_the_endpoint() {
+        let (refused, retry) = words(ErrorKind::ConnectionRefused, "Connection refused");
+        assert_eq!(
+            refused,
+            "could not connect to http://127.0.0.1:4566: connection refused (nothing listens there; check the endpoint URL and region)"
+        );
+        assert!(!retry, "a wrong endpoint is not retried");
+
+        let (reset, retry) = words(ErrorKind::ConnectionReset, "Connection reset by peer");
+        assert_eq!(
+            reset,
+            "the connection to http://127.0.0.1:4566 was reset before an answer arrived"
+        );
+        assert!(retry);
+
+        let (closed, retry) = words(
+            ErrorKind::Other,
+            "connection closed before message completed",
+        );
+        assert_eq!(
+            closed,
+            "http://127.0.0.1:4566 closed the connection without answering"
+        );
+        assert!(retry);
+
+        let (timed_out, retry) = words(ErrorKind::TimedOut, "operation timed out");
+        assert_eq!(
+            timed_out,
+            "the connection to http://127.0.0.1:4566 timed out"
+        );
+        assert!(retry);
+
+        let (dns, retry) = words(ErrorKind::Other, "dns error: failed to lookup address");
+        assert!(dns.contains("host name does not resolve"), "{dns}");
+        assert!(!retry);
+    }
+
+    #[test]
+    fn an_http_error_without_an_aws_body_is_described_by_its_status() {
+        let err = service_failure("DescribeStacks".into(), "http://e", 503, None, None);
+        assert_eq!(
+            err,
+            CloudError::Transient {
+                operation: "DescribeStacks".into(),
+                message:
+                    "http://e answered HTTP 503 Service Unavailable with no AWS error in the body"
+                        .into()
+            }
+        );
+        let err = service_failure("DescribeStacks".into(), "http://e", 403, None, None);
+        assert!(!err.is_retryable(), "{err:?}");
+        assert!(err.message().contains("HTTP 403 Forbidden"), "{err:?}");
+    }
+
+    #[test]
+    fn aws_errors_keep_their_code_and_server_errors_are_retried() {
+        let internal = service_failure(
+            "CreateChangeSet".into(),
+            "http://e",
+            500,
+            Some("InternalFailure".into()),
+            Some("We encountered an internal error".into()),
+        );
+        assert_eq!(
+            internal,
+            CloudError::Transient {
+                operation: "CreateChangeSet".into(),
+                message: "InternalFailure: We encountered an internal error".into()
+            }
+        );
+        let throttled = service_failure(
+            "DescribeVpcs".into(),
+            "http://e",
+            400,
+            Some("Throttling".into()),
+            Some("Rate exceeded".into()),
+        );
+        assert!(matches!(throttled, CloudError::Throttled { .. }));
+        let invalid = service_failure(
+            "CreateChangeSet".into(),
+            "http://e",
+            400,
+            Some("AlreadyExistsException".into()),
+            Some("ChangeSet x already exists".into()),
+        );
+        assert!(invalid.is_already_exists() && !invalid.is_retryable());
     }
 }
