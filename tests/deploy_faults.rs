@@ -72,10 +72,12 @@ struct Ended {
     took: Duration,
 }
 
-/// Runs cfnforge against `url` with a short retry backoff.
+/// Runs cfnforge against `url` with a short retry backoff (20 ms; `FAULT_RETRY_BASE_MS`
+/// overrides it for measurements with the production backoff, 500).
 fn cfnforge(url: &str, dir: &Path, args: &[&str]) -> Ended {
     let started = Instant::now();
-    let output = common::cfnforge_at(url, dir, args, &[("CFNFORGE_RETRY_BASE_MS", "20")]);
+    let base = std::env::var("FAULT_RETRY_BASE_MS").unwrap_or_else(|_| "20".to_string());
+    let output = common::cfnforge_at(url, dir, args, &[("CFNFORGE_RETRY_BASE_MS", &base)]);
     Ended {
         code: output.status.code(),
         shown: format!(
