@@ -421,3 +421,34 @@ fn a_call_that_stalls_times_out_and_is_retried_in_bounded_time() {
     );
     check_state(&state(&emulator), Some(1)).unwrap();
 }
+
+#[test]
+fn aws_out_of_reach_after_execute_says_the_change_set_ran_and_a_rerun_finishes() {
+    let emulator = emulator();
+    let proxy = Proxy::start(
+        &emulator.url,
+        &[
+            "--fail-after".into(),
+            "ExecuteChangeSet".into(),
+            "--kinds".into(),
+            "throttle".into(),
+        ],
+    );
+    let dir = workspace(SEED);
+    let args = ["deploy", "bandup-redis", "--yes"];
+    let ended = cfnforge(&proxy.url, dir.path(), &args);
+    assert_eq!(ended.code, Some(1), "{}", ended.shown);
+    for words in [
+        "error: stack bandup-redis: change set cfnforge-",
+        "was executed, but following it failed: DescribeStackEvents: throttled: Rate exceeded",
+        "CloudFormation carries on; nothing was cancelled",
+        "describe-stack-events --stack-name arn:aws:cloudformation:",
+        "run the same cfnforge command again",
+    ] {
+        assert!(ended.shown.contains(words), "{words:?} in {}", ended.shown);
+    }
+    let rerun = cfnforge(&emulator.url, dir.path(), &args);
+    assert_eq!(rerun.code, Some(0), "{}", rerun.shown);
+    assert!(rerun.shown.contains("no changes"), "{}", rerun.shown);
+    check_state(&state(&emulator), Some(1)).unwrap();
+}

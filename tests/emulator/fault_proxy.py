@@ -3,7 +3,7 @@
     fault_proxy.py --target URL [--port PORT] [--seed N] [--rate FRACTION]
                    [--kinds 500,throttle,503,close,delay] [--delay SECONDS]
                    [--lose OPERATION:N ...] [--stall OPERATION:N:SECONDS ...]
-                   [--log FILE]
+                   [--fail-after OPERATION] [--log FILE]
 
 Forwards every request to --target, except that a fraction --rate of them
 (drawn from a random generator seeded with --seed, so a run can be replayed)
@@ -20,7 +20,9 @@ protocol's Action, e.g. CreateChangeSet) and then closes the connection
 without passing the answer on: the emulator acted, the client never hears.
 --stall OPERATION:N:SECONDS holds the Nth call of OPERATION that long before
 forwarding it. --lose and --stall apply whatever --rate says; a call they pick
-gets no random fault.
+gets no random fault. --fail-after OPERATION forwards calls until the first
+call of OPERATION has been forwarded, then gives every later call a fault of
+--kinds (AWS out of reach right after, e.g., ExecuteChangeSet).
 
 Prints "ready on http://127.0.0.1:PORT" once it accepts connections (--port 0
 picks a free port). Each request is logged, one line, to --log (default
@@ -82,6 +84,8 @@ class Plan:
         for spec in args.stall:
             operation, n, seconds = spec.split(":")
             self.stall[(operation, int(n))] = float(seconds)
+        self.fail_after = args.fail_after
+        self.failing = False
         self.lock = threading.Lock()
         self.calls: dict[str, int] = {}
         self.total = 0
@@ -94,6 +98,11 @@ class Plan:
                 return self.total, "lose"
             if (operation, n) in self.stall:
                 return self.total, f"stall:{self.stall[(operation, n)]}"
+            if self.failing:
+                return self.total, self.random.choice(self.kinds)
+            if operation == self.fail_after:
+                self.failing = True
+                return self.total, "ok"
             # Draw for every call, so the faults a seed gives do not depend on --lose.
             draw, kind = self.random.random(), self.random.choice(self.kinds or ["ok"])
             if self.kinds and draw < self.rate:
@@ -184,6 +193,7 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=1.0)
     parser.add_argument("--lose", action="append", default=[])
     parser.add_argument("--stall", action="append", default=[])
+    parser.add_argument("--fail-after")
     parser.add_argument("--log")
     args = parser.parse_args()
     log = open(args.log, "a") if args.log else sys.stderr
