@@ -8,7 +8,7 @@ use clap::Args;
 
 use crate::cli::{Outcome, StacksDir, report, select};
 use cfnforge::cloud::aws::{AwsCloud, Connection};
-use cfnforge::deploy::DeployRequest;
+use cfnforge::deploy::{DeployRequest, Pacing};
 use cfnforge::render::Format;
 use cfnforge::stackfile::StackFile;
 use cfnforge::synth;
@@ -25,6 +25,21 @@ pub struct AwsArgs {
     /// Send every AWS call to this endpoint (an emulator); AWS_ENDPOINT_URL works too.
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
+}
+
+/// How deploy polls and retries. `CFNFORGE_RETRY_BASE_MS` sets the first retry wait (the
+/// longest is 20 times it); the fault tests shorten it, the default (500 ms, up to 10 s) suits
+/// AWS.
+pub fn pacing() -> Pacing {
+    let mut pacing = Pacing::default();
+    if let Some(ms) = std::env::var("CFNFORGE_RETRY_BASE_MS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+    {
+        pacing.retry_base = std::time::Duration::from_millis(ms);
+        pacing.retry_max = pacing.retry_base * 20;
+    }
+    pacing
 }
 
 impl AwsArgs {

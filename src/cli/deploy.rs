@@ -61,7 +61,7 @@ pub fn run(args: DeployArgs) -> Outcome {
         },
         yes: args.yes,
         no_execute: args.no_execute,
-        ..Default::default()
+        pacing: crate::cli::aws::pacing(),
     };
     let mut all_outputs: IndexMap<String, IndexMap<String, String>> = IndexMap::new();
     runtime.block_on(async {

@@ -28,6 +28,7 @@ pub fn run(args: DestroyArgs) -> Outcome {
     };
     let options = DeployOptions {
         yes: args.yes,
+        pacing: crate::cli::aws::pacing(),
         ..Default::default()
     };
     runtime.block_on(async {

@@ -4,7 +4,7 @@ use clap::Args;
 
 use crate::cli::aws::{AwsArgs, open, start};
 use crate::cli::{Outcome, StacksDir, report};
-use cfnforge::deploy::{self, Pacing};
+use cfnforge::deploy;
 use cfnforge::diff::{Change, TemplateDiff, diff};
 use cfnforge::template::Value;
 
@@ -37,14 +37,14 @@ pub fn run(args: DiffArgs) -> Outcome {
                 }
             };
             let stack = &request.stack_name;
-            let deployed = match deploy::deployed_template(&cloud, stack, &Pacing::default()).await
-            {
-                Ok(deployed) => deployed,
-                Err(e) => {
-                    outcome = report::deploy_error(&e);
-                    continue;
-                }
-            };
+            let deployed =
+                match deploy::deployed_template(&cloud, stack, &crate::cli::aws::pacing()).await {
+                    Ok(deployed) => deployed,
+                    Err(e) => {
+                        outcome = report::deploy_error(&e);
+                        continue;
+                    }
+                };
             if deployed.is_none() {
                 println!("Stack {stack} does not exist yet: everything is new.");
             }

@@ -85,6 +85,19 @@ pub fn deploy_error(e: &DeployError) -> Outcome {
             );
             Outcome::Interrupted
         }
+        DeployError::LostTrack {
+            stack_id, status, ..
+        } => {
+            error(&e.to_string());
+            let status = match status {
+                Some(status) => format!("The stack is {status}."),
+                None => "Its status could not be read either.".to_string(),
+            };
+            eprintln!(
+                "  CloudFormation carries on; nothing was cancelled. {status}\n  look at it with: aws cloudformation describe-stack-events --stack-name {stack_id}\n  then run the same cfnforge command again: it waits for the operation to end and finishes the job"
+            );
+            Outcome::Failed
+        }
         DeployError::Refused { reason, remedy } => {
             error(reason);
             eprintln!("  {remedy}");

@@ -1,9 +1,12 @@
 //! [`Cloud`] on the AWS SDK for Rust, with the standard credential chain.
 
 use aws_config::BehaviorVersion;
+use std::time::Duration;
+
 use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
 use aws_sdk_cloudformation as cfn;
-use aws_sdk_cloudformation::error::{DisplayErrorContext, ProvideErrorMetadata};
+use aws_sdk_cloudformation::error::ProvideErrorMetadata;
 use aws_sdk_ec2 as ec2;
 
 use super::{
@@ -26,13 +29,26 @@ pub struct AwsCloud {
     cloudformation: cfn::Client,
     ec2: ec2::Client,
     region: Option<String>,
+    /// Where each service is called, for messages.
+    cloudformation_endpoint: String,
+    ec2_endpoint: String,
 }
 
 impl AwsCloud {
     pub async fn connect(connection: &Connection) -> AwsCloud {
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            // The SDK retries throttling and transient errors itself before we see them.
-            .retry_config(RetryConfig::standard().with_max_attempts(5));
+            // One retry layer only: deploy's (src/deploy/retry.rs), with jittered exponential
+            // backoff. It knows what a call means: a retried CreateChangeSet that finds its own
+            // change set already made has succeeded, and Ctrl-C is looked at between calls.
+            .retry_config(RetryConfig::disabled())
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(CONNECT_TIMEOUT)
+                    .read_timeout(READ_TIMEOUT)
+                    .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                    .operation_timeout(ATTEMPT_TIMEOUT)
+                    .build(),
+            );
         if let Some(region) = &connection.region {
             loader = loader.region(aws_config::Region::new(region.clone()));
         }
@@ -43,8 +59,18 @@ impl AwsCloud {
             loader = loader.endpoint_url(url);
         }
         let config = loader.load().await;
+        let region = config.region().map(|r| r.to_string());
+        let endpoint = |service: &str| match &connection.endpoint_url {
+            Some(url) => url.clone(),
+            None => format!(
+                "https://{service}.{}.amazonaws.com",
+                region.as_deref().unwrap_or("<no region>")
+            ),
+        };
         AwsCloud {
-            region: config.region().map(|r| r.to_string()),
+            cloudformation_endpoint: endpoint("cloudformation"),
+            ec2_endpoint: endpoint("ec2"),
+            region,
             cloudformation: cfn::Client::new(&config),
             ec2: ec2::Client::new(&config),
         }
@@ -56,48 +82,270 @@ impl AwsCloud {
     }
 }
 
-/// Turns an SDK error into a [`CloudError`], keeping AWS's code and message.
-fn error<E>(operation: &str, err: cfn::error::SdkError<E>) -> CloudError
+impl AwsCloud {
+    /// DescribeChangeSet by ARN, or by name within a stack; every page.
+    async fn change_set(
+        &self,
+        stack: Option<&str>,
+        id: &str,
+    ) -> Result<ChangeSetDescription, CloudError> {
+        let mut description = ChangeSetDescription {
+            id: id.to_string(),
+            ..Default::default()
+        };
+        let mut token = None;
+        loop {
+            let output = self
+                .cloudformation
+                .describe_change_set()
+                .change_set_name(id)
+                .set_stack_name(stack.map(str::to_string))
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| error("DescribeChangeSet", &self.cloudformation_endpoint, e))?;
+            if let Some(arn) = output.change_set_id() {
+                description.id = arn.to_string();
+            }
+            description.stack_id = output.stack_id().unwrap_or_default().to_string();
+            description.status = output
+                .status()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default();
+            description.execution_status =
+                output.execution_status().map(|s| s.as_str().to_string());
+            description.status_reason = output.status_reason().map(str::to_string);
+            for change in output.changes() {
+                if let Some(rc) = change.resource_change() {
+                    description.changes.push(ResourceChange {
+                        action: rc
+                            .action()
+                            .map(|a| a.as_str().to_string())
+                            .unwrap_or_default(),
+                        logical_id: rc.logical_resource_id().unwrap_or_default().to_string(),
+                        resource_type: rc.resource_type().unwrap_or_default().to_string(),
+                        replacement: rc.replacement().map(|r| r.as_str().to_string()),
+                    });
+                }
+            }
+            token = output.next_token().map(str::to_string);
+            if token.is_none() {
+                return Ok(description);
+            }
+        }
+    }
+}
+
+/// How long a call may take. The SDK does not retry (see [`AwsCloud::connect`]): a call that
+/// stalls fails within these, deploy's retry tries it again, and Ctrl-C is looked at between
+/// calls instead of waiting on a silent connection.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Longest silence while reading an answer.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(20);
+/// Longest time for one attempt of one call, answer included.
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Turns an SDK error into a [`CloudError`] in words: AWS's code and message when AWS answered,
+/// otherwise what happened on the way (which endpoint, refused, reset, timed out, an HTTP status
+/// without an AWS error). Never the SDK's debug text.
+fn error<E>(operation: &str, endpoint: &str, err: cfn::error::SdkError<E>) -> CloudError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
     use cfn::error::SdkError;
-    let code = err.code().map(str::to_string);
-    let message = err
-        .message()
-        .map(str::to_string)
-        .unwrap_or_else(|| DisplayErrorContext(&err).to_string());
     let operation = operation.to_string();
-    // The SDK reports missing credentials as a dispatch failure with a page of provider
-    // attempts; say what to do instead.
-    if matches!(err, SdkError::DispatchFailure(_)) && message.contains("credential") {
-        return CloudError::Api {
-            operation,
-            code: None,
-            message: "no AWS credentials found: configure them as for the AWS CLI (aws configure, \
-                      AWS_PROFILE, SSO, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
-                .to_string(),
-        };
-    }
-    let throttled = matches!(
-        code.as_deref(),
-        Some("Throttling" | "ThrottlingException" | "RequestLimitExceeded")
-    ) || message.contains("Rate exceeded");
-    if throttled {
-        return CloudError::Throttled { operation, message };
-    }
-    match err {
-        // Connection failures (nothing listening, DNS) are not retried again here: the SDK's
-        // own retries have already waited for them, and the endpoint is most likely wrong.
-        SdkError::TimeoutError(_) | SdkError::ResponseError(_) => {
-            CloudError::Transient { operation, message }
+    let code = err.code().map(str::to_string);
+    let aws_message = err.message().map(str::to_string);
+    let status = err.raw_response().map(|r| r.status().as_u16());
+    match &err {
+        SdkError::DispatchFailure(failure) => {
+            let chain = error_chain(&err);
+            // The SDK reports missing credentials as a dispatch failure with a page of provider
+            // attempts; say what to do instead.
+            if chain.iter().any(|m| m.contains("credential")) {
+                return CloudError::Api {
+                    operation,
+                    code: None,
+                    message: "no AWS credentials found: configure them as for the AWS CLI (aws configure, \
+                              AWS_PROFILE, SSO, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
+                        .to_string(),
+                };
+            }
+            let (message, retry) = if failure.is_timeout() {
+                let message = if chain.iter().any(|m| m.contains("HTTP read")) {
+                    format!(
+                        "{endpoint} sent no answer within {} s",
+                        READ_TIMEOUT.as_secs()
+                    )
+                } else {
+                    format!(
+                        "could not connect to {endpoint} within {} s",
+                        CONNECT_TIMEOUT.as_secs()
+                    )
+                };
+                (message, true)
+            } else {
+                connection_failure(endpoint, &err)
+            };
+            if retry {
+                CloudError::Transient { operation, message }
+            } else {
+                CloudError::Api {
+                    operation,
+                    code: None,
+                    message,
+                }
+            }
         }
+        SdkError::TimeoutError(_) => CloudError::Transient {
+            operation,
+            message: format!(
+                "no answer from {endpoint} within {} s",
+                ATTEMPT_TIMEOUT.as_secs()
+            ),
+        },
+        SdkError::ResponseError(_) => CloudError::Transient {
+            operation,
+            message: format!(
+                "{endpoint} answered{} with a response that is not an AWS answer",
+                status.map(|s| format!(" HTTP {s}")).unwrap_or_default()
+            ),
+        },
+        SdkError::ServiceError(_) => service_failure(
+            operation,
+            endpoint,
+            status.unwrap_or_default(),
+            code,
+            aws_message,
+        ),
         _ => CloudError::Api {
             operation,
             code,
-            message,
+            message: format!(
+                "the request could not be made: {}",
+                error_chain(&err).join(": ")
+            ),
         },
     }
+}
+
+/// The messages of an error and its sources, outermost first.
+fn error_chain(err: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    let mut messages = Vec::new();
+    let mut next = Some(err);
+    while let Some(e) = next {
+        messages.push(e.to_string());
+        next = e.source();
+    }
+    messages
+}
+
+/// A request that got no answer, in words; and whether it is worth trying again. A refused
+/// connection or an unknown host is not retried: the endpoint is most likely wrong.
+fn connection_failure(endpoint: &str, err: &(dyn std::error::Error + 'static)) -> (String, bool) {
+    use std::io::ErrorKind;
+    let mut kind = None;
+    let mut next = Some(err);
+    while let Some(e) = next {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            kind = Some(io.kind());
+        }
+        next = e.source();
+    }
+    let chain = error_chain(err).join(": ").to_lowercase();
+    let innermost = error_chain(err).pop().unwrap_or_default();
+    if kind == Some(ErrorKind::ConnectionRefused) || chain.contains("connection refused") {
+        (
+            format!(
+                "could not connect to {endpoint}: connection refused (nothing listens there; check the endpoint URL and region)"
+            ),
+            false,
+        )
+    } else if chain.contains("dns error") || chain.contains("failed to lookup address") {
+        (
+            format!("could not connect to {endpoint}: its host name does not resolve"),
+            false,
+        )
+    } else if matches!(
+        kind,
+        Some(ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe)
+    ) || chain.contains("connection reset")
+    {
+        (
+            format!("the connection to {endpoint} was reset before an answer arrived"),
+            true,
+        )
+    } else if kind == Some(ErrorKind::UnexpectedEof)
+        || chain.contains("connection closed before message completed")
+        || chain.contains("incomplete")
+    {
+        (
+            format!("{endpoint} closed the connection without answering"),
+            true,
+        )
+    } else if kind == Some(ErrorKind::TimedOut) || chain.contains("timed out") {
+        (format!("the connection to {endpoint} timed out"), true)
+    } else {
+        (format!("could not reach {endpoint}: {innermost}"), true)
+    }
+}
+
+/// An HTTP answer that carries an error: throttling and server errors (5xx) are worth
+/// retrying; an answer without an AWS error in its body (a proxy's or load balancer's HTML
+/// page) is described by its status.
+fn service_failure(
+    operation: String,
+    endpoint: &str,
+    status: u16,
+    code: Option<String>,
+    message: Option<String>,
+) -> CloudError {
+    let throttled = matches!(
+        code.as_deref(),
+        Some("Throttling" | "ThrottlingException" | "RequestLimitExceeded")
+    ) || message
+        .as_deref()
+        .is_some_and(|m| m.contains("Rate exceeded"));
+    let message = match (&code, message) {
+        (_, Some(m)) if !m.is_empty() => m,
+        (Some(c), _) => format!("{c} (HTTP {status})"),
+        (None, _) => format!(
+            "{endpoint} answered HTTP {status}{} with no AWS error in the body",
+            http_reason(status)
+                .map(|r| format!(" {r}"))
+                .unwrap_or_default()
+        ),
+    };
+    if throttled {
+        CloudError::Throttled { operation, message }
+    } else if status >= 500 {
+        CloudError::Transient {
+            operation,
+            message: match code {
+                Some(c) => format!("{c}: {message}"),
+                None => message,
+            },
+        }
+    } else {
+        CloudError::Api {
+            operation,
+            code,
+            message,
+        }
+    }
+}
+
+fn http_reason(status: u16) -> Option<&'static str> {
+    Some(match status {
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => return None,
+    })
 }
 
 fn does_not_exist(err: &CloudError) -> bool {
@@ -132,7 +380,7 @@ impl Cloud for AwsCloud {
             .stack_name(name)
             .send()
             .await
-            .map_err(|e| error("DescribeStacks", e));
+            .map_err(|e| error("DescribeStacks", &self.cloudformation_endpoint, e));
         let output = match result {
             Err(e) if does_not_exist(&e) => return Ok(None),
             other => other?,
@@ -167,7 +415,7 @@ impl Cloud for AwsCloud {
             .template_stage(cfn::types::TemplateStage::Original)
             .send()
             .await
-            .map_err(|e| error("GetTemplate", e));
+            .map_err(|e| error("GetTemplate", &self.cloudformation_endpoint, e));
         match result {
             Err(e) if does_not_exist(&e) => Ok(None),
             Err(e) => Err(e),
@@ -205,52 +453,15 @@ impl Cloud for AwsCloud {
             .description(&request.description)
             .set_parameters(Some(parameters))
             .set_tags(Some(tags))
+            .client_token(&request.client_token)
             .send()
             .await
-            .map_err(|e| error("CreateChangeSet", e))?;
+            .map_err(|e| error("CreateChangeSet", &self.cloudformation_endpoint, e))?;
         Ok(output.id().unwrap_or(&request.change_set_name).to_string())
     }
 
     async fn describe_change_set(&self, id: &str) -> Result<ChangeSetDescription, CloudError> {
-        let mut description = ChangeSetDescription {
-            id: id.to_string(),
-            ..Default::default()
-        };
-        let mut token = None;
-        loop {
-            let output = self
-                .cloudformation
-                .describe_change_set()
-                .change_set_name(id)
-                .set_next_token(token)
-                .send()
-                .await
-                .map_err(|e| error("DescribeChangeSet", e))?;
-            description.status = output
-                .status()
-                .map(|s| s.as_str().to_string())
-                .unwrap_or_default();
-            description.execution_status =
-                output.execution_status().map(|s| s.as_str().to_string());
-            description.status_reason = output.status_reason().map(str::to_string);
-            for change in output.changes() {
-                if let Some(rc) = change.resource_change() {
-                    description.changes.push(ResourceChange {
-                        action: rc
-                            .action()
-                            .map(|a| a.as_str().to_string())
-                            .unwrap_or_default(),
-                        logical_id: rc.logical_resource_id().unwrap_or_default().to_string(),
-                        resource_type: rc.resource_type().unwrap_or_default().to_string(),
-                        replacement: rc.replacement().map(|r| r.as_str().to_string()),
-                    });
-                }
-            }
-            token = output.next_token().map(str::to_string);
-            if token.is_none() {
-                return Ok(description);
-            }
-        }
+        self.change_set(None, id).await
     }
 
     async fn delete_change_set(&self, id: &str) -> Result<(), CloudError> {
@@ -259,17 +470,18 @@ impl Cloud for AwsCloud {
             .change_set_name(id)
             .send()
             .await
-            .map_err(|e| error("DeleteChangeSet", e))?;
+            .map_err(|e| error("DeleteChangeSet", &self.cloudformation_endpoint, e))?;
         Ok(())
     }
 
-    async fn execute_change_set(&self, id: &str) -> Result<(), CloudError> {
+    async fn execute_change_set(&self, id: &str, token: &str) -> Result<(), CloudError> {
         self.cloudformation
             .execute_change_set()
             .change_set_name(id)
+            .client_request_token(token)
             .send()
             .await
-            .map_err(|e| error("ExecuteChangeSet", e))?;
+            .map_err(|e| error("ExecuteChangeSet", &self.cloudformation_endpoint, e))?;
         Ok(())
     }
 
@@ -280,7 +492,7 @@ impl Cloud for AwsCloud {
             .stack_name(stack_id)
             .send()
             .await
-            .map_err(|e| error("DescribeStackEvents", e))?;
+            .map_err(|e| error("DescribeStackEvents", &self.cloudformation_endpoint, e))?;
         Ok(output
             .stack_events()
             .iter()
@@ -298,13 +510,14 @@ impl Cloud for AwsCloud {
             .collect())
     }
 
-    async fn delete_stack(&self, name: &str) -> Result<(), CloudError> {
+    async fn delete_stack(&self, name: &str, token: &str) -> Result<(), CloudError> {
         self.cloudformation
             .delete_stack()
             .stack_name(name)
+            .client_request_token(token)
             .send()
             .await
-            .map_err(|e| error("DeleteStack", e))?;
+            .map_err(|e| error("DeleteStack", &self.cloudformation_endpoint, e))?;
         Ok(())
     }
 
@@ -319,7 +532,13 @@ impl Cloud for AwsCloud {
             .enable_termination_protection(enabled)
             .send()
             .await
-            .map_err(|e| error("UpdateTerminationProtection", e))?;
+            .map_err(|e| {
+                error(
+                    "UpdateTerminationProtection",
+                    &self.cloudformation_endpoint,
+                    e,
+                )
+            })?;
         Ok(())
     }
 
@@ -330,7 +549,7 @@ impl Cloud for AwsCloud {
             .filters(filter("tag:Name", name))
             .send()
             .await
-            .map_err(|e| error("DescribeVpcs", e))?;
+            .map_err(|e| error("DescribeVpcs", &self.ec2_endpoint, e))?;
         Ok(output
             .vpcs()
             .iter()
@@ -353,7 +572,7 @@ impl Cloud for AwsCloud {
         let output = request
             .send()
             .await
-            .map_err(|e| error("DescribeSubnets", e))?;
+            .map_err(|e| error("DescribeSubnets", &self.ec2_endpoint, e))?;
         Ok(output
             .subnets()
             .iter()
@@ -386,7 +605,7 @@ impl Cloud for AwsCloud {
             let output = request
                 .send()
                 .await
-                .map_err(|e| error("DescribeSecurityGroups", e))?;
+                .map_err(|e| error("DescribeSecurityGroups", &self.ec2_endpoint, e))?;
             for group in output.security_groups() {
                 let place = format!(
                     ", group name {} in {}",
@@ -417,7 +636,7 @@ impl Cloud for AwsCloud {
                 .set_next_token(next_token.take())
                 .send()
                 .await
-                .map_err(|e| error("ListStackResources", e));
+                .map_err(|e| error("ListStackResources", &self.cloudformation_endpoint, e));
             let output = match result {
                 Err(e) if does_not_exist(&e) => return Ok(Vec::new()),
                 other => other?,
@@ -438,5 +657,128 @@ impl Cloud for AwsCloud {
                 _ => return Ok(resources),
             }
         }
+    }
+    async fn describe_change_set_named(
+        &self,
+        stack: &str,
+        name: &str,
+    ) -> Result<ChangeSetDescription, CloudError> {
+        self.change_set(Some(stack), name).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Error as IoError, ErrorKind};
+
+    /// An error wrapping another, as the SDK's connector errors wrap hyper's and the OS's.
+    #[derive(Debug)]
+    struct Wrapped(&'static str, IoError);
+
+    impl std::fmt::Display for Wrapped {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Wrapped {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.1)
+        }
+    }
+
+    fn words(kind: ErrorKind, text: &'static str) -> (String, bool) {
+        let err = Wrapped("io error", IoError::new(kind, text));
+        connection_failure("http://127.0.0.1:4566", &err)
+    }
+
+    #[test]
+    fn connection_failures_are_told_apart_and_name_the_endpoint() {
+        let (refused, retry) = words(ErrorKind::ConnectionRefused, "Connection refused");
+        assert_eq!(
+            refused,
+            "could not connect to http://127.0.0.1:4566: connection refused (nothing listens there; check the endpoint URL and region)"
+        );
+        assert!(!retry, "a wrong endpoint is not retried");
+
+        let (reset, retry) = words(ErrorKind::ConnectionReset, "Connection reset by peer");
+        assert_eq!(
+            reset,
+            "the connection to http://127.0.0.1:4566 was reset before an answer arrived"
+        );
+        assert!(retry);
+
+        let (closed, retry) = words(
+            ErrorKind::Other,
+            "connection closed before message completed",
+        );
+        assert_eq!(
+            closed,
+            "http://127.0.0.1:4566 closed the connection without answering"
+        );
+        assert!(retry);
+
+        let (timed_out, retry) = words(ErrorKind::TimedOut, "operation timed out");
+        assert_eq!(
+            timed_out,
+            "the connection to http://127.0.0.1:4566 timed out"
+        );
+        assert!(retry);
+
+        let (dns, retry) = words(ErrorKind::Other, "dns error: failed to lookup address");
+        assert!(dns.contains("host name does not resolve"), "{dns}");
+        assert!(!retry);
+    }
+
+    #[test]
+    fn an_http_error_without_an_aws_body_is_described_by_its_status() {
+        let err = service_failure("DescribeStacks".into(), "http://e", 503, None, None);
+        assert_eq!(
+            err,
+            CloudError::Transient {
+                operation: "DescribeStacks".into(),
+                message:
+                    "http://e answered HTTP 503 Service Unavailable with no AWS error in the body"
+                        .into()
+            }
+        );
+        let err = service_failure("DescribeStacks".into(), "http://e", 403, None, None);
+        assert!(!err.is_retryable(), "{err:?}");
+        assert!(err.message().contains("HTTP 403 Forbidden"), "{err:?}");
+    }
+
+    #[test]
+    fn aws_errors_keep_their_code_and_server_errors_are_retried() {
+        let internal = service_failure(
+            "CreateChangeSet".into(),
+            "http://e",
+            500,
+            Some("InternalFailure".into()),
+            Some("We encountered an internal error".into()),
+        );
+        assert_eq!(
+            internal,
+            CloudError::Transient {
+                operation: "CreateChangeSet".into(),
+                message: "InternalFailure: We encountered an internal error".into()
+            }
+        );
+        let throttled = service_failure(
+            "DescribeVpcs".into(),
+            "http://e",
+            400,
+            Some("Throttling".into()),
+            Some("Rate exceeded".into()),
+        );
+        assert!(matches!(throttled, CloudError::Throttled { .. }));
+        let invalid = service_failure(
+            "CreateChangeSet".into(),
+            "http://e",
+            400,
+            Some("AlreadyExistsException".into()),
+            Some("ChangeSet x already exists".into()),
+        );
+        assert!(invalid.is_already_exists() && !invalid.is_retryable());
     }
 }

@@ -32,12 +32,17 @@ pub struct ChangeSetRequest {
     pub parameters: Vec<(String, String)>,
     pub tags: Vec<(String, String)>,
     pub description: String,
+    /// Sent as `ClientToken`: the same for every retry of this one request, so a retry after a
+    /// lost response does not make a second change set.
+    pub client_token: String,
 }
 
 /// A change set and the resource changes it holds.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChangeSetDescription {
     pub id: String,
+    /// The stack it belongs to (an ARN): follow the stack by this, not by its name.
+    pub stack_id: String,
     /// CREATE_PENDING, CREATE_IN_PROGRESS, CREATE_COMPLETE, FAILED, ...
     pub status: String,
     pub execution_status: Option<String>,
@@ -111,6 +116,11 @@ impl CloudError {
         )
     }
 
+    /// CloudFormation's answer when a name is taken (stack or change set).
+    pub fn is_already_exists(&self) -> bool {
+        matches!(self, CloudError::Api { code: Some(code), .. } if code == "AlreadyExistsException")
+    }
+
     pub fn message(&self) -> &str {
         match self {
             CloudError::Throttled { message, .. }
@@ -140,13 +150,20 @@ pub trait Cloud {
         id: &str,
     ) -> impl Future<Output = Result<ChangeSetDescription, CloudError>>;
     fn delete_change_set(&self, id: &str) -> impl Future<Output = Result<(), CloudError>>;
-    fn execute_change_set(&self, id: &str) -> impl Future<Output = Result<(), CloudError>>;
+    /// `token` is sent as `ClientRequestToken`: one per execution, reused by its retries.
+    fn execute_change_set(
+        &self,
+        id: &str,
+        token: &str,
+    ) -> impl Future<Output = Result<(), CloudError>>;
     /// The stack's most recent events, newest first.
     fn stack_events(
         &self,
         stack_id: &str,
     ) -> impl Future<Output = Result<Vec<StackEvent>, CloudError>>;
-    fn delete_stack(&self, name: &str) -> impl Future<Output = Result<(), CloudError>>;
+    /// `token` is sent as `ClientRequestToken`: one per deletion, reused by its retries.
+    fn delete_stack(&self, name: &str, token: &str)
+    -> impl Future<Output = Result<(), CloudError>>;
     fn set_termination_protection(
         &self,
         name: &str,
@@ -171,4 +188,11 @@ pub trait Cloud {
         &self,
         stack: &str,
     ) -> impl Future<Output = Result<Vec<StackResource>, CloudError>>;
+    /// A change set found by its stack and name (where CreateChangeSet's answer was lost and
+    /// its retry found the change set already made).
+    fn describe_change_set_named(
+        &self,
+        stack: &str,
+        name: &str,
+    ) -> impl Future<Output = Result<ChangeSetDescription, CloudError>>;
 }

@@ -2,7 +2,10 @@
 
 use std::time::Instant;
 
-use super::{Answer, DeployError, DeployOptions, Ui, confirm, event_ids, follow, retry};
+use super::{
+    Answer, DeployError, DeployOptions, Ui, confirm, event_ids, follow, lost_track, retry,
+    unique_name,
+};
 use crate::cloud::Cloud;
 use crate::parse::{PolicyRead, deletion_policies};
 
@@ -96,8 +99,30 @@ pub async fn destroy<C: Cloud>(
         }
     }
     let seen = event_ids(cloud, &current.stack_id, pacing).await?;
-    retry(pacing, || cloud.delete_stack(&current.stack_id)).await?;
-    let (end, failed) = follow(cloud, &current.stack_id, seen, pacing, ui, started).await?;
+    let token = unique_name("cfnforge-delete");
+    if let Err(cause) = retry(pacing, || cloud.delete_stack(&current.stack_id, &token)).await {
+        return Err(lost_track(
+            cloud,
+            stack,
+            &current.stack_id,
+            "its deletion may have started (the answer did not arrive)".to_string(),
+            cause,
+        )
+        .await);
+    }
+    let (end, failed) = match follow(cloud, &current.stack_id, seen, pacing, ui, started).await {
+        Err(DeployError::Cloud(cause)) => {
+            return Err(lost_track(
+                cloud,
+                stack,
+                &current.stack_id,
+                "its deletion started".to_string(),
+                cause,
+            )
+            .await);
+        }
+        other => other?,
+    };
     if end.status != "DELETE_COMPLETE" {
         return Err(DeployError::Failed {
             stack: stack.to_string(),

@@ -29,6 +29,7 @@ pub use destroy::{DestroyOutcome, destroy};
 pub use follow::follow;
 pub use resolve::resolve;
 pub(crate) use retry::retry;
+use retry::unique_name;
 
 use follow::{event_ids, wait_for_change_set};
 use safety::{approve, check_safety, refuse_blocked_replacements};
@@ -77,8 +78,11 @@ pub struct Pacing {
     pub first_poll: Duration,
     /// Longest wait between polls: deploy notices the end of an operation within this.
     pub max_poll: Duration,
-    /// Attempts for a call that is throttled or fails transiently.
+    /// Attempts for a call that is throttled or fails transiently (the only retry layer).
     pub attempts: u32,
+    /// First wait before a retry; doubles up to `retry_max`, with jitter (see `retry::backoff`).
+    pub retry_base: Duration,
+    pub retry_max: Duration,
 }
 
 impl Default for Pacing {
@@ -86,7 +90,10 @@ impl Default for Pacing {
         Pacing {
             first_poll: Duration::from_millis(100),
             max_poll: Duration::from_secs(1),
+            // 8 attempts wait at most 0.5+1+2+4+8+10+10 = 35.5 s, about 27 s on average.
             attempts: 8,
+            retry_base: Duration::from_millis(500),
+            retry_max: Duration::from_secs(10),
         }
     }
 }
@@ -162,6 +169,17 @@ pub enum DeployError {
         stack: String,
         status: String,
         root_cause: Option<Box<StackEvent>>,
+    },
+    /// A stack operation was started (or may have been: its answer was lost), then AWS could
+    /// not be reached to follow it. CloudFormation carries on; `status` is the stack's status
+    /// where it could still be read.
+    #[error("stack {stack}: {started}, but following it failed: {cause}")]
+    LostTrack {
+        stack: String,
+        stack_id: String,
+        started: String,
+        status: Option<String>,
+        cause: Box<CloudError>,
     },
     /// Ctrl-C: CloudFormation carries on; nothing was cancelled.
     #[error("interrupted while stack {stack} was {status}")]
@@ -253,13 +271,9 @@ pub async fn deploy<C: Cloud>(
     let planned = diff::diff(&deployed, &request.template);
     refuse_blocked_replacements(&planned)?;
 
-    let name = format!(
-        "cfnforge-{}",
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or_default()
-    );
+    // Unique to this deploy, and sent as ClientToken: a retry after a lost answer finds the
+    // change set made rather than making a second one.
+    let name = unique_name("cfnforge");
     let change_set_request = ChangeSetRequest {
         stack_name: stack.to_string(),
         change_set_name: name.clone(),
@@ -268,8 +282,9 @@ pub async fn deploy<C: Cloud>(
         parameters,
         tags: request.tags.clone(),
         description: "Created by cfnforge deploy".to_string(),
+        client_token: name.clone(),
     };
-    let id = match retry(pacing, || cloud.create_change_set(&change_set_request)).await {
+    let id = match create_change_set(cloud, &change_set_request, pacing).await {
         Ok(id) => id,
         Err(e) if means_no_changes(e.message()) => {
             ui.info(&format!("{stack}: no changes"));
@@ -309,12 +324,40 @@ pub async fn deploy<C: Cloud>(
         Some(s) => event_ids(cloud, &s.stack_id, pacing).await?,
         None => HashSet::new(),
     };
-    retry(pacing, || cloud.execute_change_set(&id)).await?;
-    let stack_id = match existing.filter(|s| !s.stack_id.is_empty()) {
-        Some(s) => s.stack_id,
-        None => stack.to_string(),
+    // From here on the stack is known by its ID: a stack of the same name made or deleted by
+    // someone else is not this one.
+    let stack_id = [
+        change_set.stack_id.as_str(),
+        existing.as_ref().map_or("", |s| s.stack_id.as_str()),
+    ]
+    .into_iter()
+    .find(|id| !id.is_empty())
+    .unwrap_or(stack)
+    .to_string();
+    let token = format!("{name}-execute");
+    if let Err(cause) = retry(pacing, || cloud.execute_change_set(&id, &token)).await {
+        return Err(lost_track(
+            cloud,
+            stack,
+            &stack_id,
+            format!("change set {name} may have been executed (its answer did not arrive)"),
+            cause,
+        )
+        .await);
+    }
+    let (description, failed) = match follow(cloud, &stack_id, seen, pacing, ui, started).await {
+        Err(DeployError::Cloud(cause)) => {
+            return Err(lost_track(
+                cloud,
+                stack,
+                &stack_id,
+                format!("change set {name} was executed"),
+                cause,
+            )
+            .await);
+        }
+        other => other?,
     };
-    let (description, failed) = follow(cloud, &stack_id, seen, pacing, ui, started).await?;
     if !is_success(&description.status) {
         return Err(DeployError::Failed {
             stack: stack.to_string(),
@@ -330,6 +373,58 @@ pub async fn deploy<C: Cloud>(
         status: description.status,
         outputs: description.outputs,
     })
+}
+
+/// CreateChangeSet, retried. The change set's name is unique to this deploy, so where a retry
+/// is told the name is taken, the earlier attempt made it and only its answer was lost: that
+/// change set is the one.
+async fn create_change_set<C: Cloud>(
+    cloud: &C,
+    request: &ChangeSetRequest,
+    pacing: &Pacing,
+) -> Result<String, CloudError> {
+    let attempts = std::cell::Cell::new(0u32);
+    retry(pacing, || async {
+        attempts.set(attempts.get() + 1);
+        match cloud.create_change_set(request).await {
+            Err(e) if e.is_already_exists() && attempts.get() > 1 => {
+                match cloud
+                    .describe_change_set_named(&request.stack_name, &request.change_set_name)
+                    .await
+                {
+                    Ok(found) => Ok(found.id),
+                    Err(lookup) if lookup.is_retryable() => Err(lookup),
+                    // Not ours after all: the name taken is something else's.
+                    Err(_) => Err(e),
+                }
+            }
+            other => other,
+        }
+    })
+    .await
+}
+
+/// The error for a stack operation that was started (or may have been) and then could not be
+/// followed: says so, with the stack's status if it can still be read.
+pub(super) async fn lost_track<C: Cloud>(
+    cloud: &C,
+    stack: &str,
+    stack_id: &str,
+    started: String,
+    cause: CloudError,
+) -> DeployError {
+    let status = match cloud.describe_stack(stack_id).await {
+        Ok(Some(s)) => Some(s.status),
+        Ok(None) => Some("DELETE_COMPLETE".to_string()),
+        Err(_) => None,
+    };
+    DeployError::LostTrack {
+        stack: stack.to_string(),
+        stack_id: stack_id.to_string(),
+        started,
+        status,
+        cause: Box::new(cause),
+    }
 }
 
 pub(super) fn confirm(options: &DeployOptions, ui: &mut dyn Ui, question: &str) -> Answer {

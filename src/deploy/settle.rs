@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use super::{
     Answer, DeployError, DeployOptions, Ui, confirm, event_ids, follow, is_settled, retry,
+    unique_name,
 };
 use crate::cloud::{Cloud, StackDescription};
 
@@ -32,7 +33,8 @@ pub(super) async fn settle<C: Cloud>(
                     "{stack}: REVIEW_IN_PROGRESS with no resources; replacing its unexecuted change set"
                 ));
                 let seen = event_ids(cloud, &current.stack_id, pacing).await?;
-                retry(pacing, || cloud.delete_stack(&current.stack_id)).await?;
+                let token = unique_name("cfnforge-delete");
+                retry(pacing, || cloud.delete_stack(&current.stack_id, &token)).await?;
                 follow(cloud, &current.stack_id, seen, pacing, ui, started).await?;
             }
             "ROLLBACK_COMPLETE" | "ROLLBACK_FAILED" => {
@@ -53,7 +55,8 @@ pub(super) async fn settle<C: Cloud>(
                     }
                 }
                 let seen = event_ids(cloud, &current.stack_id, pacing).await?;
-                retry(pacing, || cloud.delete_stack(&current.stack_id)).await?;
+                let token = unique_name("cfnforge-delete");
+                retry(pacing, || cloud.delete_stack(&current.stack_id, &token)).await?;
                 let (gone, failed) =
                     follow(cloud, &current.stack_id, seen, pacing, ui, started).await?;
                 if gone.status != "DELETE_COMPLETE" {

@@ -135,7 +135,7 @@ impl Cloud for Scripted {
     async fn delete_change_set(&self, _id: &str) -> Result<(), CloudError> {
         self.call("DeleteChangeSet")
     }
-    async fn execute_change_set(&self, _id: &str) -> Result<(), CloudError> {
+    async fn execute_change_set(&self, _id: &str, _token: &str) -> Result<(), CloudError> {
         self.call("ExecuteChangeSet")?;
         let mut s = self.0.borrow_mut();
         let first = s
@@ -152,7 +152,7 @@ impl Cloud for Scripted {
         self.call("DescribeStackEvents")?;
         Ok(self.0.borrow().events.clone())
     }
-    async fn delete_stack(&self, _name: &str) -> Result<(), CloudError> {
+    async fn delete_stack(&self, _name: &str, _token: &str) -> Result<(), CloudError> {
         self.call("DeleteStack")?;
         if let Some(stack) = self.0.borrow_mut().stack.as_mut() {
             stack.status = "DELETE_IN_PROGRESS".to_string();
@@ -198,6 +198,14 @@ impl Cloud for Scripted {
     ) -> Result<Vec<crate::cloud::StackResource>, CloudError> {
         self.call("ListStackResources")?;
         Ok(self.0.borrow().resources.clone())
+    }
+    async fn describe_change_set_named(
+        &self,
+        _stack: &str,
+        _name: &str,
+    ) -> Result<ChangeSetDescription, CloudError> {
+        self.call("DescribeChangeSet")?;
+        Ok(self.0.borrow().change_set.clone())
     }
 }
 
@@ -268,6 +276,8 @@ fn options() -> DeployOptions {
             first_poll: Duration::from_millis(1),
             max_poll: Duration::from_millis(2),
             attempts: 8,
+            retry_base: Duration::from_millis(1),
+            retry_max: Duration::from_millis(2),
         },
         ..Default::default()
     }
