@@ -7,7 +7,7 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::aws::Interrupt;
-use cfnforge::cloud::{ResourceChange, StackEvent};
+use cfnforge::cloud::{Replacement, ResourceChange, StackEvent};
 use cfnforge::deploy::{Answer, Ui};
 
 pub struct Terminal {
@@ -59,7 +59,7 @@ impl Ui for Terminal {
                     c.action.as_str(),
                     c.logical_id.as_str(),
                     c.resource_type.as_str(),
-                    c.replacement.as_deref().unwrap_or("-"),
+                    replacement_label(c),
                 ]
             })
             .collect();
@@ -84,8 +84,11 @@ impl Ui for Terminal {
                 .to_string()
         };
         self.line(&format_row(header));
-        for row in rows {
+        for (row, change) in rows.into_iter().zip(changes) {
             self.line(&format_row(row));
+            for detail in change_details(change) {
+                self.line(&detail);
+            }
         }
     }
 
@@ -129,6 +132,44 @@ impl Ui for Terminal {
     fn interrupted(&self) -> bool {
         self.interrupt.pressed()
     }
+}
+
+/// The Replacement column: the change set's `Replacement` and each property's
+/// `RequiresRecreation`, whichever says more.
+fn replacement_label(change: &ResourceChange) -> &'static str {
+    match change.replacement() {
+        Replacement::Yes => "Replace",
+        Replacement::Maybe => "May replace",
+        Replacement::No => "No",
+        Replacement::Unknown => "-",
+    }
+}
+
+/// One indented line per changed property: its values before and after where the endpoint
+/// returned them, and whether it replaces the resource.
+fn change_details(change: &ResourceChange) -> Vec<String> {
+    change
+        .details
+        .iter()
+        .filter(|d| d.name.is_some() || d.before.is_some() || d.after.is_some())
+        .map(|d| {
+            let what = d.name.clone().unwrap_or_else(|| d.attribute.clone());
+            let values = match (&d.before, &d.after) {
+                (None, None) => String::new(),
+                (before, after) => format!(
+                    ": {} -> {}",
+                    before.as_deref().unwrap_or("(absent)"),
+                    after.as_deref().unwrap_or("(absent)")
+                ),
+            };
+            let recreation = match d.requires_recreation.as_deref() {
+                Some("Always") => " (replaces)",
+                Some("Conditionally") => " (may replace)",
+                _ => "",
+            };
+            format!("    ~ {what}{values}{recreation}")
+        })
+        .collect()
 }
 
 fn ask(question: &str) -> Answer {
