@@ -140,15 +140,17 @@ fn replacement_is_judged_from_the_details_too() {
 fn a_property_that_conditionally_recreates_a_stateful_resource_stops_the_deploy() {
     // The endpoint leaves Replacement out but says the property may recreate the group.
     let mut change_set = ready_change_set(vec![("Modify", None)]);
-    change_set.changes[0].details = vec![detail("Engine", "Conditionally")];
+    change_set.changes[0].details = vec![detail("EngineVersion", "Conditionally")];
     let cloud = Scripted::new(State {
         change_set,
+        timeline: VecDeque::from([step("UPDATE_COMPLETE", vec![])]),
         ..deployed(&cache_template(6379))
     });
     let mut new = cache_template(6379);
     new.resources["Cache"]
         .properties
-        .insert("Engine".into(), "valkey".into());
+        .insert("EngineVersion".into(), "8.1".into());
+    // EngineVersion updates in place by the schema: only the change set's detail tells.
     let err = quiet_deploy(&cloud, new).unwrap_err();
     assert!(
         err.to_string()
