@@ -181,3 +181,41 @@ fn ask(question: &str) -> Answer {
         _ => Answer::No,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cfnforge::cloud::ChangeDetail;
+
+    #[test]
+    fn the_table_says_may_replace_and_shows_values_before_and_after() {
+        let change = ResourceChange {
+            action: "Modify".into(),
+            replacement: Some("False".into()),
+            details: vec![
+                ChangeDetail {
+                    attribute: "Properties".into(),
+                    name: Some("EngineVersion".into()),
+                    requires_recreation: Some("Conditionally".into()),
+                    before: Some("8.0".into()),
+                    after: Some("8.1".into()),
+                },
+                ChangeDetail {
+                    attribute: "Properties".into(),
+                    name: Some("SnapshotRetentionLimit".into()),
+                    requires_recreation: Some("Never".into()),
+                    ..Default::default()
+                },
+            ],
+            ..Default::default()
+        };
+        assert_eq!(replacement_label(&change), "May replace");
+        assert_eq!(
+            change_details(&change),
+            [
+                "    ~ EngineVersion: 8.0 -> 8.1 (may replace)",
+                "    ~ SnapshotRetentionLimit"
+            ]
+        );
+    }
+}
