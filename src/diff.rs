@@ -2,9 +2,13 @@
 //! property, marking what replaces a resource (from the schemas' create-only properties), what
 //! removes or replaces a stateful resource, and what is security-relevant.
 
+mod security;
+
 use std::fmt;
 
 use indexmap::IndexMap;
+
+pub use security::{Direction, Rule, RuleChange};
 
 use crate::resources::type_info;
 use crate::template::{Resource, Template, Value};
@@ -86,8 +90,10 @@ pub struct ResourceDiff {
     /// The type changed, or a create-only property did.
     pub replacement: bool,
     pub stateful: bool,
-    /// Widens who can reach something: a new security group or ingress rule, or a changed one.
+    /// Widens network access: a rule (ingress or egress) added, or one broadened.
     pub security: bool,
+    /// Security group rules added and removed, each judged widening or not.
+    pub rules: Vec<RuleChange>,
     /// For a replacement of a resource with a fixed name: the property and its value.
     pub fixed_name: Option<(String, Value)>,
 }
@@ -124,12 +130,6 @@ impl TemplateDiff {
         self.resources.iter().filter(|r| r.security)
     }
 }
-
-const SECURITY_TYPES: &[&str] = &[
-    "AWS::EC2::SecurityGroup",
-    "AWS::EC2::SecurityGroupIngress",
-    "AWS::EC2::SecurityGroupEgress",
-];
 
 /// Differences from `old` (deployed; empty for a new stack) to `new`.
 pub fn diff(old: &Template, new: &Template) -> TemplateDiff {
@@ -187,6 +187,10 @@ fn added_or_removed(id: &str, resource: &Resource, change: Change) -> ResourceDi
             replaces: false,
         })
         .collect();
+    let rules = match change {
+        Change::Removed => security::rule_changes(Some(resource), None),
+        _ => security::rule_changes(None, Some(resource)),
+    };
     ResourceDiff {
         logical_id: id.to_string(),
         type_name: resource.type_name.clone(),
@@ -194,7 +198,8 @@ fn added_or_removed(id: &str, resource: &Resource, change: Change) -> ResourceDi
         properties,
         replacement: false,
         stateful: is_stateful(&resource.type_name),
-        security: change == Change::Added && SECURITY_TYPES.contains(&resource.type_name.as_str()),
+        security: rules.iter().any(|r| r.widens),
+        rules,
         fixed_name: None,
     }
 }
@@ -261,13 +266,7 @@ fn modified(id: &str, old: &Resource, new: &Resource) -> Option<ResourceDiff> {
         return None;
     }
     let replacement = type_changed || properties.iter().any(|p| p.replaces);
-    let security = SECURITY_TYPES.contains(&new.type_name.as_str())
-        && properties.iter().any(|p| {
-            p.path.starts_with("SecurityGroupIngress")
-                || p.path.starts_with("Cidr")
-                || p.path.starts_with("Source")
-                || p.path.contains("Port")
-        });
+    let rules = security::rule_changes(Some(old), Some(new));
     let fixed_name = fixed_name(new).map(|(p, v)| (p.to_string(), v.clone()));
     Some(ResourceDiff {
         logical_id: id.to_string(),
@@ -276,7 +275,8 @@ fn modified(id: &str, old: &Resource, new: &Resource) -> Option<ResourceDiff> {
         properties,
         replacement,
         stateful: is_stateful(&new.type_name) || is_stateful(&old.type_name),
-        security,
+        security: rules.iter().any(|r| r.widens),
+        rules,
         fixed_name: if replacement { fixed_name } else { None },
     })
 }
@@ -371,6 +371,33 @@ mod tests {
             .map(|r| r.logical_id.as_str())
             .collect();
         assert_eq!(security, ["Group"]);
+    }
+
+    #[test]
+    fn narrowed_ingress_is_not_a_security_change_but_egress_widening_is() {
+        let rule = |cidr: &str| {
+            Value::from_json(serde_json::json!([
+                {"IpProtocol": "tcp", "FromPort": 6379, "ToPort": 6379, "CidrIp": cidr}
+            ]))
+        };
+        let with = |key: &str, cidr: &str| {
+            let mut t = cache(6379, 1);
+            t.resources["Group"]
+                .properties
+                .insert(key.into(), rule(cidr));
+            t
+        };
+        let narrowed = diff(
+            &with("SecurityGroupIngress", "10.0.0.0/8"),
+            &with("SecurityGroupIngress", "10.1.0.0/16"),
+        );
+        assert_eq!(narrowed.resources[0].rules.len(), 2);
+        assert_eq!(narrowed.security_changes().count(), 0);
+        let egress = diff(
+            &with("SecurityGroupEgress", "10.0.0.0/8"),
+            &with("SecurityGroupEgress", "0.0.0.0/0"),
+        );
+        assert_eq!(egress.security_changes().count(), 1);
     }
 
     #[test]

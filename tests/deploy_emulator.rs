@@ -5,16 +5,11 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
-use common::{Emulator, text, workspace, write_stack};
+use common::{Emulator, cfnforge_on as cfnforge, text, workspace, write_stack};
 use serde_json::{Value, json};
 
 const SEED: &str = include_str!("../stacks/bandup-redis.yaml");
-
-fn cfnforge(emulator: &Emulator, dir: &Path, args: &[&str]) -> Output {
-    common::cfnforge_at(&emulator.url, dir, args, &[])
-}
 
 fn outputs_file(dir: &Path) -> PathBuf {
     dir.join("outputs.json")

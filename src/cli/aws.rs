@@ -141,6 +141,7 @@ fn prepare(file: &StackFile) -> Result<DeployRequest, Outcome> {
         template: stack.template,
         template_body: body,
         lookups: stack.lookups,
+        vpc: stack.vpc,
         termination_protection: file.spec.termination_protection,
     })
 }

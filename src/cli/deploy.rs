@@ -34,6 +34,10 @@ pub struct DeployArgs {
     /// Create the change set for review and stop.
     #[arg(long)]
     no_execute: bool,
+    /// S3 bucket for templates over 51,200 bytes (default: cfnforge-assets-ACCOUNT-REGION,
+    /// created on first use).
+    #[arg(long, value_name = "BUCKET")]
+    bucket: Option<String>,
     /// Write the stacks' outputs as JSON ({"stack": {"Key": "Value"}}).
     #[arg(long, value_name = "FILE")]
     outputs_file: Option<PathBuf>,
@@ -62,6 +66,7 @@ pub fn run(args: DeployArgs) -> Outcome {
         yes: args.yes,
         no_execute: args.no_execute,
         pacing: crate::cli::aws::pacing(),
+        bucket: args.bucket.clone(),
     };
     let mut all_outputs: IndexMap<String, IndexMap<String, String>> = IndexMap::new();
     runtime.block_on(async {

@@ -20,6 +20,15 @@ pub struct DiffArgs {
     /// Exit 1 when there are differences.
     #[arg(long)]
     fail: bool,
+    /// text for people; json for scripts (one document on standard output, shape in the README).
+    #[arg(long, value_enum, default_value = "text")]
+    format: DiffFormat,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DiffFormat {
+    Text,
+    Json,
 }
 
 pub fn run(args: DiffArgs) -> Outcome {
@@ -27,6 +36,7 @@ pub fn run(args: DiffArgs) -> Outcome {
         Ok(started) => started,
         Err(outcome) => return outcome,
     };
+    let mut documents = Vec::new();
     runtime.block_on(async {
         for file in &files {
             let (request, cloud) = match open(file, &args.aws).await {
@@ -45,21 +55,86 @@ pub fn run(args: DiffArgs) -> Outcome {
                         continue;
                     }
                 };
-            if deployed.is_none() {
-                println!("Stack {stack} does not exist yet: everything is new.");
-            }
+            let exists = deployed.is_some();
             let deployed = deployed.unwrap_or_default();
-            if let Some(note) = deploy::unread_note(stack, &deployed.unread) {
-                println!("{note}");
-            }
+            let note = deploy::unread_note(stack, &deployed.unread);
             let changes = diff(&deployed.template, &request.template);
-            print(stack, &changes);
+            match args.format {
+                DiffFormat::Text => {
+                    if !exists {
+                        println!("Stack {stack} does not exist yet: everything is new.");
+                    }
+                    if let Some(note) = &note {
+                        println!("{note}");
+                    }
+                    print(stack, &changes);
+                }
+                DiffFormat::Json => {
+                    if let Some(note) = &note {
+                        report::info(note);
+                    }
+                    documents.push(to_json(stack, exists, &changes));
+                }
+            }
             if args.fail && !changes.is_empty() && outcome == Outcome::Success {
                 outcome = Outcome::Failed;
             }
         }
     });
+    if args.format == DiffFormat::Json {
+        let document = serde_json::json!({ "version": 1, "stacks": documents });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&document).unwrap_or_default()
+        );
+    }
     outcome
+}
+
+/// The JSON shape of one stack's differences (version 1; documented in the README, pinned by
+/// tests/deploy_network.rs). Fields are only ever added.
+fn to_json(stack: &str, exists: bool, changes: &TemplateDiff) -> serde_json::Value {
+    use serde_json::json;
+    let resources: Vec<serde_json::Value> = changes
+        .resources
+        .iter()
+        .map(|r| {
+            json!({
+                "logicalId": r.logical_id,
+                "type": r.type_name,
+                "change": r.change.to_string(),
+                "replacement": r.replacement,
+                "dataAtRisk": r.stateful && (r.replacement || r.change == Change::Removed),
+                "security": r.security,
+                "properties": r.properties.iter().map(|p| json!({
+                    "path": p.path,
+                    "old": p.old,
+                    "new": p.new,
+                    "replaces": p.replaces,
+                })).collect::<Vec<_>>(),
+                "rules": r.rules.iter().map(|c| json!({
+                    "change": if c.added { "add" } else { "remove" },
+                    "direction": c.rule.direction.to_string(),
+                    "rule": c.rule.to_string(),
+                    "widens": c.widens,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let keyed = |items: &[(String, Change)]| -> Vec<serde_json::Value> {
+        items
+            .iter()
+            .map(|(name, change)| json!({"name": name, "change": change.to_string()}))
+            .collect()
+    };
+    json!({
+        "stack": stack,
+        "exists": exists,
+        "differences": !changes.is_empty(),
+        "resources": resources,
+        "parameters": keyed(&changes.parameters),
+        "outputs": keyed(&changes.outputs),
+    })
 }
 
 fn print(stack: &str, changes: &TemplateDiff) {
@@ -112,6 +187,9 @@ fn print(stack: &str, changes: &TemplateDiff) {
                     ),
                 }
             }
+        }
+        for rule in r.rules.iter().filter(|c| c.widens) {
+            println!("    ! widens access: {}", rule.rule);
         }
     }
     for (name, change) in &changes.parameters {

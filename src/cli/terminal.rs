@@ -7,7 +7,7 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::aws::Interrupt;
-use cfnforge::cloud::{ResourceChange, StackEvent};
+use cfnforge::cloud::{Replacement, ResourceChange, StackEvent};
 use cfnforge::deploy::{Answer, Ui};
 
 pub struct Terminal {
@@ -59,7 +59,7 @@ impl Ui for Terminal {
                     c.action.as_str(),
                     c.logical_id.as_str(),
                     c.resource_type.as_str(),
-                    c.replacement.as_deref().unwrap_or("-"),
+                    replacement_label(c),
                 ]
             })
             .collect();
@@ -84,8 +84,11 @@ impl Ui for Terminal {
                 .to_string()
         };
         self.line(&format_row(header));
-        for row in rows {
+        for (row, change) in rows.into_iter().zip(changes) {
             self.line(&format_row(row));
+            for detail in change_details(change) {
+                self.line(&detail);
+            }
         }
     }
 
@@ -131,6 +134,44 @@ impl Ui for Terminal {
     }
 }
 
+/// The Replacement column: the change set's `Replacement` and each property's
+/// `RequiresRecreation`, whichever says more.
+fn replacement_label(change: &ResourceChange) -> &'static str {
+    match change.replacement() {
+        Replacement::Yes => "Replace",
+        Replacement::Maybe => "May replace",
+        Replacement::No => "No",
+        Replacement::Unknown => "-",
+    }
+}
+
+/// One indented line per changed property: its values before and after where the endpoint
+/// returned them, and whether it replaces the resource.
+fn change_details(change: &ResourceChange) -> Vec<String> {
+    change
+        .details
+        .iter()
+        .filter(|d| d.name.is_some() || d.before.is_some() || d.after.is_some())
+        .map(|d| {
+            let what = d.name.clone().unwrap_or_else(|| d.attribute.clone());
+            let values = match (&d.before, &d.after) {
+                (None, None) => String::new(),
+                (before, after) => format!(
+                    ": {} -> {}",
+                    before.as_deref().unwrap_or("(absent)"),
+                    after.as_deref().unwrap_or("(absent)")
+                ),
+            };
+            let recreation = match d.requires_recreation.as_deref() {
+                Some("Always") => " (replaces)",
+                Some("Conditionally") => " (may replace)",
+                _ => "",
+            };
+            format!("    ~ {what}{values}{recreation}")
+        })
+        .collect()
+}
+
 fn ask(question: &str) -> Answer {
     eprint!("{question} [y/N] ");
     let _ = std::io::stderr().flush();
@@ -138,5 +179,43 @@ fn ask(question: &str) -> Answer {
     match std::io::stdin().lock().read_line(&mut answer) {
         Ok(_) if matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") => Answer::Yes,
         _ => Answer::No,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cfnforge::cloud::ChangeDetail;
+
+    #[test]
+    fn the_table_says_may_replace_and_shows_values_before_and_after() {
+        let change = ResourceChange {
+            action: "Modify".into(),
+            replacement: Some("False".into()),
+            details: vec![
+                ChangeDetail {
+                    attribute: "Properties".into(),
+                    name: Some("EngineVersion".into()),
+                    requires_recreation: Some("Conditionally".into()),
+                    before: Some("8.0".into()),
+                    after: Some("8.1".into()),
+                },
+                ChangeDetail {
+                    attribute: "Properties".into(),
+                    name: Some("SnapshotRetentionLimit".into()),
+                    requires_recreation: Some("Never".into()),
+                    ..Default::default()
+                },
+            ],
+            ..Default::default()
+        };
+        assert_eq!(replacement_label(&change), "May replace");
+        assert_eq!(
+            change_details(&change),
+            [
+                "    ~ EngineVersion: 8.0 -> 8.1 (may replace)",
+                "    ~ SnapshotRetentionLimit"
+            ]
+        );
     }
 }

@@ -8,10 +8,14 @@ use aws_config::timeout::TimeoutConfig;
 use aws_sdk_cloudformation as cfn;
 use aws_sdk_cloudformation::error::ProvideErrorMetadata;
 use aws_sdk_ec2 as ec2;
+use aws_sdk_s3 as s3;
+use aws_sdk_sts as sts;
+
+use crate::constructs::LookupKind;
 
 use super::{
-    ChangeSetDescription, ChangeSetRequest, ChangeSetType, Cloud, CloudError, Found,
-    ResourceChange, StackDescription, StackEvent, StackResource,
+    ChangeDetail, ChangeSetDescription, ChangeSetRequest, ChangeSetType, Cloud, CloudError, Found,
+    Named, ResourceChange, StackDescription, StackEvent, StackResource,
 };
 
 /// Where and as whom to call AWS. Unset fields come from the environment and config files,
@@ -28,10 +32,14 @@ pub struct Connection {
 pub struct AwsCloud {
     cloudformation: cfn::Client,
     ec2: ec2::Client,
+    s3: s3::Client,
+    sts: sts::Client,
     region: Option<String>,
     /// Where each service is called, for messages.
     cloudformation_endpoint: String,
     ec2_endpoint: String,
+    s3_endpoint: String,
+    sts_endpoint: String,
 }
 
 impl AwsCloud {
@@ -70,9 +78,18 @@ impl AwsCloud {
         AwsCloud {
             cloudformation_endpoint: endpoint("cloudformation"),
             ec2_endpoint: endpoint("ec2"),
+            s3_endpoint: endpoint("s3"),
+            sts_endpoint: endpoint("sts"),
             region,
             cloudformation: cfn::Client::new(&config),
             ec2: ec2::Client::new(&config),
+            // An emulator answers on one host: buckets go in the path, not the host name.
+            s3: s3::Client::from_conf(
+                s3::config::Builder::from(&config)
+                    .force_path_style(connection.endpoint_url.is_some())
+                    .build(),
+            ),
+            sts: sts::Client::new(&config),
         }
     }
 
@@ -100,6 +117,8 @@ impl AwsCloud {
                 .describe_change_set()
                 .change_set_name(id)
                 .set_stack_name(stack.map(str::to_string))
+                // BeforeValue/AfterValue per property, where the endpoint supports it.
+                .include_property_values(true)
                 .set_next_token(token)
                 .send()
                 .await
@@ -125,6 +144,7 @@ impl AwsCloud {
                         logical_id: rc.logical_resource_id().unwrap_or_default().to_string(),
                         resource_type: rc.resource_type().unwrap_or_default().to_string(),
                         replacement: rc.replacement().map(|r| r.as_str().to_string()),
+                        details: rc.details().iter().filter_map(change_detail).collect(),
                     });
                 }
             }
@@ -365,6 +385,20 @@ fn ec2_found(id: Option<&str>, tags: &[ec2::types::Tag], extra: &str) -> Option<
     })
 }
 
+fn change_detail(detail: &cfn::types::ResourceChangeDetail) -> Option<ChangeDetail> {
+    let target = detail.target()?;
+    Some(ChangeDetail {
+        attribute: target
+            .attribute()
+            .map(|a| a.as_str().to_string())
+            .unwrap_or_default(),
+        name: target.name().map(str::to_string),
+        requires_recreation: target.requires_recreation().map(|r| r.as_str().to_string()),
+        before: target.before_value().map(str::to_string),
+        after: target.after_value().map(str::to_string),
+    })
+}
+
 fn filter(name: &str, value: &str) -> ec2::types::Filter {
     ec2::types::Filter::builder()
         .name(name)
@@ -443,13 +477,15 @@ impl Cloud for AwsCloud {
             ChangeSetType::Create => cfn::types::ChangeSetType::Create,
             ChangeSetType::Update => cfn::types::ChangeSetType::Update,
         };
-        let output = self
-            .cloudformation
-            .create_change_set()
+        let mut call = self.cloudformation.create_change_set();
+        call = match &request.template_url {
+            Some(url) => call.template_url(url),
+            None => call.template_body(&request.template_body),
+        };
+        let output = call
             .stack_name(&request.stack_name)
             .change_set_name(&request.change_set_name)
             .change_set_type(change_set_type)
-            .template_body(&request.template_body)
             .description(&request.description)
             .set_parameters(Some(parameters))
             .set_tags(Some(tags))
@@ -664,6 +700,242 @@ impl Cloud for AwsCloud {
         name: &str,
     ) -> Result<ChangeSetDescription, CloudError> {
         self.change_set(Some(stack), name).await
+    }
+    // -- network: VPC-scoped look-ups, exports, templates through S3 --
+    async fn export_value(&self, name: &str) -> Result<Option<String>, CloudError> {
+        let mut token = None;
+        loop {
+            let output = self
+                .cloudformation
+                .list_exports()
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| error("ListExports", &self.cloudformation_endpoint, e))?;
+            if let Some(export) = output.exports().iter().find(|e| e.name() == Some(name)) {
+                return Ok(export.value().map(str::to_string));
+            }
+            token = output.next_token().map(str::to_string);
+            if token.is_none() {
+                return Ok(None);
+            }
+        }
+    }
+
+    async fn network_names(
+        &self,
+        kind: LookupKind,
+        vpc_id: Option<&str>,
+    ) -> Result<Vec<Named>, CloudError> {
+        let name_tag = |tags: &[ec2::types::Tag]| {
+            tags.iter()
+                .find(|t| t.key() == Some("Name"))
+                .and_then(|t| t.value())
+                .map(str::to_string)
+        };
+        let mut named = Vec::new();
+        let mut token = None;
+        loop {
+            match kind {
+                LookupKind::Subnet => {
+                    let output = self
+                        .ec2
+                        .describe_subnets()
+                        .set_filters(vpc_id.map(|v| vec![filter("vpc-id", v)]))
+                        .set_next_token(token)
+                        .send()
+                        .await
+                        .map_err(|e| error("DescribeSubnets", &self.ec2_endpoint, e))?;
+                    for s in output.subnets() {
+                        if let (Some(id), Some(name)) = (s.subnet_id(), name_tag(s.tags())) {
+                            named.push(Named {
+                                id: id.to_string(),
+                                name,
+                                vpc_id: s.vpc_id().unwrap_or_default().to_string(),
+                            });
+                        }
+                    }
+                    token = output.next_token().map(str::to_string);
+                }
+                LookupKind::Vpc => {
+                    let output = self
+                        .ec2
+                        .describe_vpcs()
+                        .set_filters(vpc_id.map(|v| vec![filter("vpc-id", v)]))
+                        .set_next_token(token)
+                        .send()
+                        .await
+                        .map_err(|e| error("DescribeVpcs", &self.ec2_endpoint, e))?;
+                    for v in output.vpcs() {
+                        if let (Some(id), Some(name)) = (v.vpc_id(), name_tag(v.tags())) {
+                            named.push(Named {
+                                id: id.to_string(),
+                                name,
+                                vpc_id: id.to_string(),
+                            });
+                        }
+                    }
+                    token = output.next_token().map(str::to_string);
+                }
+                LookupKind::SecurityGroup => {
+                    let output = self
+                        .ec2
+                        .describe_security_groups()
+                        .set_filters(vpc_id.map(|v| vec![filter("vpc-id", v)]))
+                        .set_next_token(token)
+                        .send()
+                        .await
+                        .map_err(|e| error("DescribeSecurityGroups", &self.ec2_endpoint, e))?;
+                    for g in output.security_groups() {
+                        let Some(id) = g.group_id() else { continue };
+                        let names = g.group_name().map(str::to_string).into_iter();
+                        let mut seen = Vec::new();
+                        for name in names.chain(name_tag(g.tags())) {
+                            if !seen.contains(&name) {
+                                seen.push(name.clone());
+                                named.push(Named {
+                                    id: id.to_string(),
+                                    name,
+                                    vpc_id: g.vpc_id().unwrap_or_default().to_string(),
+                                });
+                            }
+                        }
+                    }
+                    token = output.next_token().map(str::to_string);
+                }
+            }
+            if token.is_none() {
+                return Ok(named);
+            }
+        }
+    }
+
+    async fn account_and_region(&self) -> Result<(String, String), CloudError> {
+        let region = self.region.clone().ok_or_else(|| CloudError::Api {
+            operation: "S3".to_string(),
+            code: None,
+            message: "no region configured: pass --region or set AWS_REGION".to_string(),
+        })?;
+        let output = self
+            .sts
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| error("GetCallerIdentity", &self.sts_endpoint, e))?;
+        let account = output.account().unwrap_or_default().to_string();
+        Ok((account, region))
+    }
+
+    async fn bucket_exists(&self, bucket: &str) -> Result<bool, CloudError> {
+        match self.s3.head_bucket().bucket(bucket).send().await {
+            Ok(_) => Ok(true),
+            // HeadBucket answers 404 for a missing bucket and 403 for someone else's.
+            Err(e)
+                if e.raw_response()
+                    .is_some_and(|r| matches!(r.status().as_u16(), 403 | 404)) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(error("HeadBucket", &self.s3_endpoint, e)),
+        }
+    }
+
+    async fn create_asset_bucket(&self, bucket: &str, expire_days: i32) -> Result<(), CloudError> {
+        use s3::types::{
+            BucketLifecycleConfiguration, BucketLocationConstraint, CreateBucketConfiguration,
+            ExpirationStatus, LifecycleExpiration, LifecycleRule, LifecycleRuleFilter,
+            PublicAccessBlockConfiguration, ServerSideEncryption, ServerSideEncryptionByDefault,
+            ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
+        };
+        let build = |what: &str, e: s3::error::BuildError| CloudError::Api {
+            operation: what.to_string(),
+            code: None,
+            message: e.to_string(),
+        };
+        let mut create = self.s3.create_bucket().bucket(bucket);
+        // us-east-1 is the one region that takes no location constraint.
+        if let Some(region) = self.region.as_deref().filter(|r| *r != "us-east-1") {
+            create = create.create_bucket_configuration(
+                CreateBucketConfiguration::builder()
+                    .location_constraint(BucketLocationConstraint::from(region))
+                    .build(),
+            );
+        }
+        create
+            .send()
+            .await
+            .map_err(|e| error("CreateBucket", &self.s3_endpoint, e))?;
+        self.s3
+            .put_public_access_block()
+            .bucket(bucket)
+            .public_access_block_configuration(
+                PublicAccessBlockConfiguration::builder()
+                    .block_public_acls(true)
+                    .ignore_public_acls(true)
+                    .block_public_policy(true)
+                    .restrict_public_buckets(true)
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(|e| error("PutPublicAccessBlock", &self.s3_endpoint, e))?;
+        let by_default = ServerSideEncryptionByDefault::builder()
+            .sse_algorithm(ServerSideEncryption::Aes256)
+            .build()
+            .map_err(|e| build("PutBucketEncryption", e))?;
+        let encryption = ServerSideEncryptionConfiguration::builder()
+            .rules(
+                ServerSideEncryptionRule::builder()
+                    .apply_server_side_encryption_by_default(by_default)
+                    .build(),
+            )
+            .build()
+            .map_err(|e| build("PutBucketEncryption", e))?;
+        self.s3
+            .put_bucket_encryption()
+            .bucket(bucket)
+            .server_side_encryption_configuration(encryption)
+            .send()
+            .await
+            .map_err(|e| error("PutBucketEncryption", &self.s3_endpoint, e))?;
+        let rule = LifecycleRule::builder()
+            .id("cfnforge-expire-templates")
+            .status(ExpirationStatus::Enabled)
+            .filter(LifecycleRuleFilter::builder().prefix("").build())
+            .expiration(LifecycleExpiration::builder().days(expire_days).build())
+            .build()
+            .map_err(|e| build("PutBucketLifecycleConfiguration", e))?;
+        let lifecycle = BucketLifecycleConfiguration::builder()
+            .rules(rule)
+            .build()
+            .map_err(|e| build("PutBucketLifecycleConfiguration", e))?;
+        self.s3
+            .put_bucket_lifecycle_configuration()
+            .bucket(bucket)
+            .lifecycle_configuration(lifecycle)
+            .send()
+            .await
+            .map_err(|e| error("PutBucketLifecycleConfiguration", &self.s3_endpoint, e))?;
+        Ok(())
+    }
+
+    async fn put_template(
+        &self,
+        bucket: &str,
+        key: &str,
+        body: &str,
+    ) -> Result<String, CloudError> {
+        self.s3
+            .put_object()
+            .bucket(bucket)
+            .key(key)
+            .body(s3::primitives::ByteStream::from(body.as_bytes().to_vec()))
+            .send()
+            .await
+            .map_err(|e| error("PutObject", &self.s3_endpoint, e))?;
+        let region = self.region.as_deref().unwrap_or("us-east-1");
+        // The virtual-hosted URL CloudFormation reads TemplateURL from.
+        Ok(format!("https://{bucket}.s3.{region}.amazonaws.com/{key}"))
     }
 }
 

@@ -5,6 +5,8 @@ pub mod aws;
 
 use std::future::Future;
 
+use crate::constructs::LookupKind;
+
 /// A stack as DescribeStacks reports it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StackDescription {
@@ -29,6 +31,8 @@ pub struct ChangeSetRequest {
     pub change_set_name: String,
     pub change_set_type: ChangeSetType,
     pub template_body: String,
+    /// Where the template was uploaded when it is too big for `TemplateBody`; sent instead.
+    pub template_url: Option<String>,
     pub parameters: Vec<(String, String)>,
     pub tags: Vec<(String, String)>,
     pub description: String,
@@ -59,6 +63,67 @@ pub struct ResourceChange {
     pub resource_type: String,
     /// True, False or Conditional; `None` where the endpoint does not report it.
     pub replacement: Option<String>,
+    /// For a Modify: what changes, attribute by attribute (`Details` in DescribeChangeSet).
+    pub details: Vec<ChangeDetail>,
+}
+
+/// One changed attribute or property of a resource in a change set (a `ResourceChangeDetail`
+/// and its `ResourceTargetDefinition`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChangeDetail {
+    /// Properties, Metadata, Tags, DeletionPolicy, ...
+    pub attribute: String,
+    /// The property's name, for `Properties`.
+    pub name: Option<String>,
+    /// Never, Conditionally or Always.
+    pub requires_recreation: Option<String>,
+    /// The values before and after, where the endpoint returns them (`IncludePropertyValues`).
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// How sure a change set is that a resource will be replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replacement {
+    /// The endpoint did not say.
+    Unknown,
+    No,
+    /// `Conditional`, or a property that `Conditionally` requires recreation: it depends on
+    /// values known only while the change runs.
+    Maybe,
+    Yes,
+}
+
+impl ResourceChange {
+    /// Replacement judged from `Replacement` and from each detail's `RequiresRecreation`,
+    /// whichever says more.
+    pub fn replacement(&self) -> Replacement {
+        let from_details =
+            self.details
+                .iter()
+                .filter_map(|d| match d.requires_recreation.as_deref() {
+                    Some("Always") => Some(Replacement::Yes),
+                    Some("Conditionally") => Some(Replacement::Maybe),
+                    Some("Never") => Some(Replacement::No),
+                    _ => None,
+                });
+        let reported = match self.replacement.as_deref() {
+            Some("True") => Some(Replacement::Yes),
+            Some("Conditional") => Some(Replacement::Maybe),
+            Some("False") => Some(Replacement::No),
+            _ => None,
+        };
+        reported
+            .into_iter()
+            .chain(from_details)
+            .max_by_key(|r| match r {
+                Replacement::Unknown => 0,
+                Replacement::No => 1,
+                Replacement::Maybe => 2,
+                Replacement::Yes => 3,
+            })
+            .unwrap_or(Replacement::Unknown)
+    }
 }
 
 /// One event of a stack.
@@ -195,4 +260,40 @@ pub trait Cloud {
         stack: &str,
         name: &str,
     ) -> impl Future<Output = Result<ChangeSetDescription, CloudError>>;
+    // -- network: VPC-scoped look-ups, exports, templates through S3 --
+    /// The value of the export `name` (ListExports); `None` when no stack exports it.
+    fn export_value(&self, name: &str) -> impl Future<Output = Result<Option<String>, CloudError>>;
+    /// Every subnet or security group with the names it is known by, in one VPC or (`None`)
+    /// everywhere: what a look-up that found nothing suggests instead.
+    fn network_names(
+        &self,
+        kind: LookupKind,
+        vpc_id: Option<&str>,
+    ) -> impl Future<Output = Result<Vec<Named>, CloudError>>;
+    /// The account the credentials belong to (STS GetCallerIdentity) and the region called.
+    fn account_and_region(&self) -> impl Future<Output = Result<(String, String), CloudError>>;
+    /// Whether a bucket exists and these credentials may use it (HeadBucket).
+    fn bucket_exists(&self, bucket: &str) -> impl Future<Output = Result<bool, CloudError>>;
+    /// Creates cfnforge's bucket for templates: SSE-S3 encryption, public access blocked,
+    /// objects expiring after `expire_days`.
+    fn create_asset_bucket(
+        &self,
+        bucket: &str,
+        expire_days: i32,
+    ) -> impl Future<Output = Result<(), CloudError>>;
+    /// Stores a template body; returns the URL CloudFormation reads it from.
+    fn put_template(
+        &self,
+        bucket: &str,
+        key: &str,
+        body: &str,
+    ) -> impl Future<Output = Result<String, CloudError>>;
+}
+
+/// A subnet or security group and a name it is known by (Name tag, or group name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    pub id: String,
+    pub name: String,
+    pub vpc_id: String,
 }

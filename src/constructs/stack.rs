@@ -82,6 +82,9 @@ pub struct Stack {
     /// Tags on the stack and on every resource that takes tags.
     pub tags: IndexMap<String, String>,
     pub lookups: Vec<Lookup>,
+    /// The VPC the stack's network lives in, however the stack file names it: `deploy` looks
+    /// subnets and security groups up inside it.
+    pub vpc: Option<NetworkRef>,
 }
 
 impl Stack {
@@ -91,12 +94,16 @@ impl Stack {
             template: Template::new(),
             tags: IndexMap::new(),
             lookups: Vec::new(),
+            vpc: None,
         }
     }
 
     /// The value for one existing resource: a literal ID, a `Ref` to a parameter that `deploy`
     /// fills in from the name, or an import.
     pub fn existing(&mut self, reference: &NetworkRef, kind: LookupKind) -> Val<String> {
+        if kind == LookupKind::Vpc {
+            self.vpc = Some(reference.clone());
+        }
         match reference {
             NetworkRef::Id(id) => Val::from(id),
             NetworkRef::Import(export) => Intrinsic::import_value(export.as_str()).into(),

@@ -12,15 +12,15 @@ mod safety;
 mod settle;
 #[cfg(test)]
 mod tests;
+mod upload;
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use crate::checks::MAX_INLINE_BODY_BYTES;
 use crate::cloud::{
     ChangeSetRequest, ChangeSetType, Cloud, CloudError, ResourceChange, StackEvent,
 };
-use crate::constructs::Lookup;
+use crate::constructs::{Lookup, NetworkRef};
 use crate::diff;
 use crate::parse::{LooseTemplate, parse_loose};
 use crate::template::Template;
@@ -30,6 +30,7 @@ pub use follow::follow;
 pub use resolve::resolve;
 pub(crate) use retry::retry;
 use retry::unique_name;
+pub use upload::{EXPIRE_DAYS, Staged, default_bucket, template_key};
 
 use follow::{event_ids, wait_for_change_set};
 use safety::{approve, check_safety, refuse_blocked_replacements};
@@ -106,6 +107,8 @@ pub struct DeployRequest {
     /// The rendered template, sent inline.
     pub template_body: String,
     pub lookups: Vec<Lookup>,
+    /// The stack's VPC (an ID, a name or an import): name look-ups are scoped to it.
+    pub vpc: Option<NetworkRef>,
     pub tags: Vec<(String, String)>,
     pub termination_protection: bool,
 }
@@ -120,6 +123,8 @@ pub struct DeployOptions {
     /// Create the change set and stop.
     pub no_execute: bool,
     pub pacing: Pacing,
+    /// Where templates over 51,200 bytes go (`--bucket`); cfnforge's own bucket when unset.
+    pub bucket: Option<String>,
 }
 
 /// How a deploy ended well.
@@ -143,7 +148,7 @@ pub enum DeployError {
     #[error(transparent)]
     Cloud(#[from] CloudError),
     #[error(
-        "the template is {0} bytes; CloudFormation takes at most 51,200 inline (S3 upload is not supported yet)"
+        "the template is {0} bytes; CloudFormation takes at most 1,048,576 (1 MB), even from S3"
     )]
     TemplateTooLarge(usize),
     #[error("the deployed template cannot be read: {0}")]
@@ -246,10 +251,17 @@ pub async fn deploy<C: Cloud>(
     let pacing = &options.pacing;
     let started = Instant::now();
     let stack = request.stack_name.as_str();
-    if request.template_body.len() > MAX_INLINE_BODY_BYTES {
+    if request.template_body.len() > crate::checks::MAX_BODY_BYTES {
         return Err(DeployError::TemplateTooLarge(request.template_body.len()));
     }
-    let parameters = resolve(cloud, &request.lookups, &options.parameters, pacing).await?;
+    let parameters = resolve(
+        cloud,
+        &request.lookups,
+        request.vpc.as_ref(),
+        &options.parameters,
+        pacing,
+    )
+    .await?;
 
     let existing = settle(cloud, stack, options, ui, started).await?;
     let change_set_type = match &existing {
@@ -270,6 +282,7 @@ pub async fn deploy<C: Cloud>(
     };
     let planned = diff::diff(&deployed, &request.template);
     refuse_blocked_replacements(&planned)?;
+    let staged = upload::stage(cloud, request, options, ui).await?;
 
     // Unique to this deploy, and sent as ClientToken: a retry after a lost answer finds the
     // change set made rather than making a second one.
@@ -279,6 +292,7 @@ pub async fn deploy<C: Cloud>(
         change_set_name: name.clone(),
         change_set_type,
         template_body: request.template_body.clone(),
+        template_url: staged.map(|s| s.url),
         parameters,
         tags: request.tags.clone(),
         description: "Created by cfnforge deploy".to_string(),

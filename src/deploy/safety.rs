@@ -2,7 +2,7 @@
 //! refuse, stateful resources at risk, and the approval rules.
 
 use super::{Answer, Approval, DeployError, DeployOptions, Ui, confirm};
-use crate::cloud::ChangeSetDescription;
+use crate::cloud::{ChangeSetDescription, Replacement};
 use crate::diff::{self, TemplateDiff, is_stateful};
 
 /// Replacing a resource that keeps a fixed name fails in CloudFormation: say so before
@@ -74,7 +74,8 @@ pub(super) fn check_safety(
         })
         .collect();
     for change in &change_set.changes {
-        let replaced = matches!(change.replacement.as_deref(), Some("True" | "Conditional"));
+        // A conditional replacement may happen: it counts.
+        let replaced = matches!(change.replacement(), Replacement::Yes | Replacement::Maybe);
         let removed = change.action == "Remove";
         if is_stateful(&change.resource_type)
             && (replaced || removed)

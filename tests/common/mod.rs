@@ -181,6 +181,11 @@ pub fn write_stack(dir: &Path, text: &str) {
 /// A cfnforge command that has not ended by then is taken to hang, and killed.
 pub const HANG: std::time::Duration = std::time::Duration::from_secs(120);
 
+/// Runs cfnforge in `dir` against the emulator, with test credentials.
+pub fn cfnforge_on(emulator: &Emulator, dir: &Path, args: &[&str]) -> Output {
+    cfnforge_at(&emulator.url, dir, args, &[])
+}
+
 /// Runs cfnforge in `dir` against `url` with test credentials and `env`; fails the test on a
 /// panic. A command that hangs is killed after [`HANG`] (its exit code is then `None`).
 pub fn cfnforge_at(url: &str, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {

@@ -162,6 +162,33 @@ impl Cloud for Faulty {
     ) -> Result<Vec<crate::cloud::StackResource>, CloudError> {
         self.inner.stack_resources(stack).await
     }
+    async fn export_value(&self, name: &str) -> Result<Option<String>, CloudError> {
+        self.inner.export_value(name).await
+    }
+    async fn network_names(
+        &self,
+        kind: crate::constructs::LookupKind,
+        vpc_id: Option<&str>,
+    ) -> Result<Vec<crate::cloud::Named>, CloudError> {
+        self.inner.network_names(kind, vpc_id).await
+    }
+    async fn account_and_region(&self) -> Result<(String, String), CloudError> {
+        self.inner.account_and_region().await
+    }
+    async fn bucket_exists(&self, bucket: &str) -> Result<bool, CloudError> {
+        self.inner.bucket_exists(bucket).await
+    }
+    async fn create_asset_bucket(&self, bucket: &str, expire_days: i32) -> Result<(), CloudError> {
+        self.inner.create_asset_bucket(bucket, expire_days).await
+    }
+    async fn put_template(
+        &self,
+        bucket: &str,
+        key: &str,
+        body: &str,
+    ) -> Result<String, CloudError> {
+        self.inner.put_template(bucket, key, body).await
+    }
 }
 
 /// A new stack: the change set (of stack `arn:stack/bandup-redis/1`) creates the cache.

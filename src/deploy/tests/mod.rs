@@ -5,8 +5,8 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 
 use super::*;
-use crate::cloud::Found;
 use crate::cloud::{ChangeSetDescription, StackDescription};
+use crate::cloud::{Found, Named};
 use crate::constructs::{Lookup, LookupKind};
 use crate::render::{self, Format};
 use crate::template::{Resource, Value};
@@ -39,6 +39,15 @@ struct State {
     security_groups: Vec<Found>,
     /// What ListStackResources returns.
     resources: Vec<crate::cloud::StackResource>,
+    /// network: exports (ListExports) and every named subnet or group, for suggestions.
+    exports: Vec<(String, String)>,
+    named: Vec<Named>,
+    /// The VPC each security group look-up was scoped to.
+    searched_vpcs: Vec<Option<String>>,
+    /// Buckets that exist.
+    buckets: Vec<String>,
+    /// Every CreateChangeSet request, in order.
+    change_set_requests: Vec<ChangeSetRequest>,
 }
 
 struct Scripted(RefCell<State>);
@@ -123,6 +132,7 @@ impl Cloud for Scripted {
     async fn create_change_set(&self, request: &ChangeSetRequest) -> Result<String, CloudError> {
         self.call(&format!("CreateChangeSet:{:?}", request.change_set_type))?;
         let mut s = self.0.borrow_mut();
+        s.change_set_requests.push(request.clone());
         if s.stack.is_none() {
             s.stack = Some(stack("REVIEW_IN_PROGRESS"));
         }
@@ -186,10 +196,14 @@ impl Cloud for Scripted {
     }
     async fn security_groups_named(
         &self,
-        _vpc: Option<&str>,
+        vpc: Option<&str>,
         _name: &str,
     ) -> Result<Vec<Found>, CloudError> {
         self.call("DescribeSecurityGroups")?;
+        self.0
+            .borrow_mut()
+            .searched_vpcs
+            .push(vpc.map(str::to_string));
         Ok(self.0.borrow().security_groups.clone())
     }
     async fn stack_resources(
@@ -206,6 +220,54 @@ impl Cloud for Scripted {
     ) -> Result<ChangeSetDescription, CloudError> {
         self.call("DescribeChangeSet")?;
         Ok(self.0.borrow().change_set.clone())
+    }
+    // -- network: VPC-scoped look-ups, exports, templates through S3 --
+    async fn export_value(&self, name: &str) -> Result<Option<String>, CloudError> {
+        self.call("ListExports")?;
+        Ok(self
+            .0
+            .borrow()
+            .exports
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone()))
+    }
+    async fn network_names(
+        &self,
+        _kind: LookupKind,
+        vpc_id: Option<&str>,
+    ) -> Result<Vec<Named>, CloudError> {
+        self.call("NetworkNames")?;
+        Ok(self
+            .0
+            .borrow()
+            .named
+            .iter()
+            .filter(|n| vpc_id.is_none_or(|v| n.vpc_id == v))
+            .cloned()
+            .collect())
+    }
+    async fn account_and_region(&self) -> Result<(String, String), CloudError> {
+        self.call("GetCallerIdentity")?;
+        Ok(("123456789012".into(), "ap-southeast-1".into()))
+    }
+    async fn bucket_exists(&self, bucket: &str) -> Result<bool, CloudError> {
+        self.call(&format!("HeadBucket:{bucket}"))?;
+        Ok(self.0.borrow().buckets.iter().any(|b| b == bucket))
+    }
+    async fn create_asset_bucket(&self, bucket: &str, _days: i32) -> Result<(), CloudError> {
+        self.call(&format!("CreateBucket:{bucket}"))?;
+        self.0.borrow_mut().buckets.push(bucket.to_string());
+        Ok(())
+    }
+    async fn put_template(
+        &self,
+        bucket: &str,
+        key: &str,
+        _body: &str,
+    ) -> Result<String, CloudError> {
+        self.call(&format!("PutObject:{bucket}/{key}"))?;
+        Ok(format!("https://{bucket}.s3.amazonaws.com/{key}"))
     }
 }
 
@@ -265,6 +327,7 @@ fn request(template: Template) -> DeployRequest {
         template,
         template_body: body,
         lookups: vec![],
+        vpc: None,
         tags: vec![],
         termination_protection: false,
     }
@@ -294,6 +357,7 @@ fn ready_change_set(changes: Vec<(&str, Option<&str>)>) -> ChangeSetDescription 
                 logical_id: "Cache".into(),
                 resource_type: "AWS::ElastiCache::ReplicationGroup".into(),
                 replacement: replacement.map(str::to_string),
+                ..Default::default()
             })
             .collect(),
         ..Default::default()
@@ -780,10 +844,10 @@ fn names_that_match_nothing_or_several_things_are_listed() {
         names: vec!["ecs-backend-sg".into()],
     }];
     let cloud = Scripted::new(State::default());
-    let err = run(resolve(&cloud, &lookups, &[], &options().pacing)).unwrap_err();
+    let err = run(resolve(&cloud, &lookups, None, &[], &options().pacing)).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "cannot resolve names: no security group named \"ecs-backend-sg\""
+        "cannot resolve names: no security group named \"ecs-backend-sg\"; or give its ID with --parameter BackendSecurityGroupId=ID"
     );
 
     let two = vec![
@@ -800,7 +864,7 @@ fn names_that_match_nothing_or_several_things_are_listed() {
         security_groups: two,
         ..Default::default()
     });
-    let err = run(resolve(&cloud, &lookups, &[], &options().pacing)).unwrap_err();
+    let err = run(resolve(&cloud, &lookups, None, &[], &options().pacing)).unwrap_err();
     assert!(
         err.to_string()
             .contains("2 security groups named \"ecs-backend-sg\": sg-1 (Name a), sg-2 (Name b)"),
@@ -808,7 +872,14 @@ fn names_that_match_nothing_or_several_things_are_listed() {
     );
 
     let overrides = vec![("BackendSecurityGroupId".to_string(), "sg-9".to_string())];
-    let values = run(resolve(&cloud, &lookups, &overrides, &options().pacing)).unwrap();
+    let values = run(resolve(
+        &cloud,
+        &lookups,
+        None,
+        &overrides,
+        &options().pacing,
+    ))
+    .unwrap();
     assert_eq!(values, overrides);
 }
 
