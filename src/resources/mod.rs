@@ -1,7 +1,12 @@
 //! Resource types generated from the CloudFormation registry schemas in `schemas/` by `build.rs`
-//! (see `codegen/`). Nothing here is edited by hand: add a schema file and rebuild.
+//! (see `codegen/`). Nothing generated is edited by hand: refresh the schemas and rebuild.
+//!
+//! `resources::<service>::<Type>` (`resources::ssm::Parameter`) is behind the cargo feature named
+//! like the service module (`ssm`); `full` turns on every one. The schema facts ([`TypeInfo`])
+//! of every type are here whatever the features.
 
-/// What the schema says about a resource type, for checks and for judging replacement.
+/// What the schema says about a resource type, for checks, diff and judging replacement.
+/// Every vendored type has one, whatever the cargo features.
 #[derive(Debug)]
 pub struct TypeInfo {
     /// `AWS::Service::Type`.
@@ -10,22 +15,87 @@ pub struct TypeInfo {
     pub properties: &'static [&'static str],
     /// Properties that must be set.
     pub required: &'static [&'static str],
-    /// Properties whose change replaces the resource, as dotted paths (`Port`, `A.B`).
+    /// Properties whose change replaces the resource, as dotted paths (`Port`, `A.B`, `A.*.B`).
     pub create_only: &'static [&'static str],
+    /// Properties CloudFormation accepts but never returns (`Fn::GetAtt` cannot read them).
+    pub write_only: &'static [&'static str],
+    /// Properties CloudFormation sets, as dotted paths (`PrimaryEndPoint.Address`).
+    pub read_only: &'static [&'static str],
     /// Attributes `Fn::GetAtt` can ask for (`PrimaryEndPoint.Address`).
     pub attributes: &'static [&'static str],
+    /// The properties that identify a resource of the type (for import).
+    pub primary_identifier: &'static [&'static str],
+    /// The regions that have the type: bit `i` is [`REGIONS`]`[i]`.
+    pub regions: u64,
+    /// The shapes of property values; `shapes[root]` is the resource's properties.
+    pub shapes: &'static [Shape],
+    pub root: u16,
 }
 
-include!(concat!(env!("OUT_DIR"), "/resources.rs"));
+/// What a property value looks like, as far as the checks need it.
+#[derive(Debug)]
+pub enum Shape {
+    /// Anything (a string, a number, an object the schema leaves open or describes with
+    /// alternatives).
+    Any,
+    /// An object with these properties (name, shape index) and required ones; `open` when the
+    /// schema allows other keys too.
+    Object {
+        properties: &'static [(&'static str, u16)],
+        required: &'static [&'static str],
+        open: bool,
+    },
+    /// A list whose items have the shape.
+    List(u16),
+    /// A map from any key to values of the shape.
+    Map(u16),
+    /// The same as another shape (a `$ref` to a definition).
+    Same(u16),
+}
 
-/// Every generated resource type.
+impl TypeInfo {
+    /// The shape at an index, following `Same`; a bad index (never generated) is `Any`.
+    pub fn shape(&self, mut index: u16) -> &'static Shape {
+        for _ in 0..self.shapes.len() {
+            match self.shapes.get(usize::from(index)) {
+                Some(Shape::Same(next)) => index = *next,
+                Some(shape) => return shape,
+                None => break,
+            }
+        }
+        &Shape::Any
+    }
+
+    /// Whether the type exists in a region; a region cfnforge does not know is given the benefit
+    /// of the doubt.
+    pub fn in_region(&self, region: &str) -> bool {
+        match REGIONS.iter().position(|r| *r == region) {
+            Some(bit) => self.regions & (1 << bit) != 0,
+            None => true,
+        }
+    }
+}
+
+mod facts {
+    use super::{Shape, TypeInfo};
+    include!(concat!(env!("OUT_DIR"), "/type_facts.rs"));
+}
+pub use facts::{REGIONS, SERVICES};
+
+include!(concat!(env!("OUT_DIR"), "/services.rs"));
+
+/// Every vendored resource type, sorted by name.
 pub fn all_types() -> &'static [TypeInfo] {
-    TYPES
+    facts::TYPES
 }
 
 /// The schema facts for a type name, if cfnforge has its schema.
 pub fn type_info(type_name: &str) -> Option<&'static TypeInfo> {
-    TYPES.iter().find(|t| t.type_name == type_name)
+    let types = facts::TYPES;
+    types
+        .binary_search_by(|t| t.type_name.cmp(type_name))
+        .ok()
+        .and_then(|i| types.get(i))
 }
 
 #[cfg(test)]
