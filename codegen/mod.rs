@@ -789,7 +789,7 @@ impl TypeGen<'_> {
     fn unique_name(&mut self, hint: &str) -> String {
         let mut base = type_ident(hint);
         if base.is_empty() || !base.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            base.insert_str(0, "T");
+            base.insert(0, 'T');
         }
         if PRELUDE_NAMES.contains(&base.as_str()) {
             base.push_str("Property");
