@@ -441,7 +441,7 @@ fn generate_type(
 
     let write_only = paths(schema, "writeOnlyProperties");
     let mut module = String::new();
-    module.push_str("#![allow(clippy::all, unused_imports, rustdoc::all, non_camel_case_types, non_snake_case)]\n");
+    module.push_str("#![allow(clippy::all, unused_imports, rustdoc::all, non_camel_case_types, non_snake_case, unreachable_patterns)]\n");
     module.push_str(PRELUDE);
     module.push_str(&resource_struct);
     for item in &types.items {
@@ -770,6 +770,26 @@ impl TypeGen<'_> {
             out,
             "impl {name} {{\n    /// The value as CloudFormation spells it.\n    pub fn as_str(&self) -> &str {{\n        match self {{\n{}\n            {name}::Other(v) => v,\n        }}\n    }}\n}}\n",
             arms.join("\n")
+        )
+        .ok();
+        let parses: Vec<String> = values
+            .iter()
+            .filter_map(Json::as_str)
+            .zip(arms.iter())
+            .map(|(value, arm)| {
+                let variant = arm.trim().split(" => ").next().unwrap_or_default();
+                format!("            {value:?} => {variant},")
+            })
+            .collect();
+        writeln!(
+            out,
+            "/// A listed value becomes its variant; any other, `Other`.\nimpl From<&str> for {name} {{\n    fn from(value: &str) -> Self {{\n        match value {{\n{}\n            other => {name}::Other(other.into()),\n        }}\n    }}\n}}\n",
+            parses.join("\n")
+        )
+        .ok();
+        writeln!(
+            out,
+            "impl From<&str> for Val<{name}> {{\n    fn from(value: &str) -> Self {{ Val::Lit(value.into()) }}\n}}\n"
         )
         .ok();
         writeln!(

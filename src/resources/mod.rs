@@ -125,6 +125,49 @@ mod tests {
     }
 
     #[test]
+    fn every_service_has_a_cargo_feature_and_full_turns_on_each() {
+        let manifest =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")).unwrap();
+        let full = manifest
+            .lines()
+            .find_map(|line| line.strip_prefix("full = "))
+            .expect("a full feature");
+        for service in SERVICES {
+            assert!(
+                manifest.contains(&format!("\n{service} = []\n")),
+                "no feature {service}"
+            );
+            assert!(
+                full.contains(&format!("\"{service}\"")),
+                "full lacks {service}"
+            );
+        }
+        assert!(SERVICES.len() > 300, "{}", SERVICES.len());
+    }
+
+    #[test]
+    fn lookups_find_every_type_and_nothing_else() {
+        let types = all_types();
+        assert!(types.len() > 1800, "{}", types.len());
+        for pair in types.windows(2) {
+            assert!(
+                pair[0].type_name < pair[1].type_name,
+                "sorted, no duplicates"
+            );
+        }
+        for info in types {
+            assert!(std::ptr::eq(type_info(info.type_name).unwrap(), info));
+        }
+        assert!(type_info("AWS::SSM::Nothing").is_none());
+        let parameter = type_info("AWS::SSM::Parameter").unwrap();
+        assert_eq!(parameter.primary_identifier, ["Name"]);
+        assert!(parameter.in_region("ap-southeast-1"));
+        let db = type_info("AWS::RDS::DBInstance").unwrap();
+        assert!(db.write_only.contains(&"MasterUserPassword"));
+        assert!(db.read_only.contains(&"Endpoint.Address"));
+    }
+
+    #[test]
     fn replication_group_facts_come_from_its_schema() {
         let info = type_info("AWS::ElastiCache::ReplicationGroup").unwrap();
         assert_eq!(info.required, ["ReplicationGroupDescription"]);
