@@ -487,14 +487,13 @@ fn generate_type(
     })
 }
 
-/// Imported under names no schema uses as a type name; generated code uses only these and the
-/// types it defines, so a definition called `Value`, `String` or `Box` cannot clash.
-const PRELUDE: &str = "use ::indexmap::IndexMap as __Map;
-use ::serde::Serialize as __Serialize;
-use crate::template::{Handle, Intrinsic, ResourceType, Val, Value as __Value};
+/// Imported under names no schema uses as a type name (or names a definition is kept from);
+/// other outside types are written with their full path, so that a definition called `Value`
+/// or `String` cannot clash and the documentation shows the plain names.
+const PRELUDE: &str = "use ::serde::Serialize as __Serialize;
+use crate::template::{Handle, Intrinsic, ResourceType, Val};
 use ::std::boxed::Box;
 use ::std::option::Option::{self, None, Some};
-use ::std::string::String as __String;
 use ::std::vec::Vec;
 use ::std::convert::{From, Into};
 use ::std::clone::Clone;
@@ -662,7 +661,7 @@ impl TypeGen<'_> {
             return Ok(self.enumeration(hint, schema, values));
         }
         match schema["type"].as_str() {
-            Some("string") => Ok("__String".into()),
+            Some("string") => Ok("::std::string::String".into()),
             Some("integer") => Ok("i64".into()),
             Some("number") => Ok("f64".into()),
             Some("boolean") => Ok("bool".into()),
@@ -678,15 +677,15 @@ impl TypeGen<'_> {
                 Some(patterns) if patterns.len() == 1 && schema["properties"].is_null() => {
                     let (_, value) = patterns.iter().next().ok_or("no pattern")?;
                     Ok(format!(
-                        "__Map<__String, {}>",
+                        "::indexmap::IndexMap<::std::string::String, {}>",
                         self.field_type(value, hint)?
                     ))
                 }
-                _ => Ok("__Value".into()),
+                _ => Ok("crate::template::Value".into()),
             },
             // anyOf/oneOf of string formats (KMS key ID, ARN or alias) is a string.
-            None if alternatives_are_strings(schema) => Ok("__String".into()),
-            _ => Ok("__Value".into()),
+            None if alternatives_are_strings(schema) => Ok("::std::string::String".into()),
+            _ => Ok("crate::template::Value".into()),
         }
     }
 
@@ -765,7 +764,9 @@ impl TypeGen<'_> {
             .ok();
             arms.push(format!("            {name}::{variant} => {value:?},"));
         }
-        out.push_str("    /// A value the schema does not list.\n    Other(__String),\n}\n\n");
+        out.push_str(
+            "    /// A value the schema does not list.\n    Other(::std::string::String),\n}\n\n",
+        );
         writeln!(
             out,
             "impl {name} {{\n    /// The value as CloudFormation spells it.\n    pub fn as_str(&self) -> &str {{\n        match self {{\n{}\n            {name}::Other(v) => v,\n        }}\n    }}\n}}\n",
