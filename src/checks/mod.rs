@@ -125,8 +125,9 @@ impl Report {
 /// - conditions and export names do not refer to resources; export names are unique;
 /// - `DependsOn` names another resource (a warning when a reference already implies it), and
 ///   resources do not depend on each other in a cycle;
-/// - resources of types cfnforge has schemas for set their required properties and no unknown
-///   ones;
+/// - resources of types cfnforge has schemas for (every type cfn-lint knows) set their required
+///   properties and no unknown ones, nested properties included; `Fn::GetAtt` does not ask
+///   for a write-only property;
 /// - logical IDs are alphanumeric, at most 255 characters, name one parameter or resource, and
 ///   were not added twice to a section;
 /// - the format version, description lengths and the limits on resources, parameters, outputs
