@@ -1,9 +1,16 @@
-//! Generates Rust types from CloudFormation registry resource provider schemas.
+//! Generates Rust code from CloudFormation registry resource provider schemas.
 //!
-//! Used by `build.rs`; pure (schema text in, Rust source out). For each resource type it emits a
-//! module with a struct for the resource and for each nested property type, enums where the
-//! schema lists values, a constructor taking the required properties, a setter per optional
-//! property, typed `Fn::GetAtt` accessors on `Handle<T>`, and a `TypeInfo` registry entry.
+//! Used by `build.rs`; pure (schema text in, Rust source out). Two products:
+//! - the schema facts of every type (`TypeInfo`: properties, required, create-only, write-only,
+//!   read-only, attributes, primary identifier, the shapes of nested properties, the regions
+//!   that have it), one sorted static table whatever the features;
+//! - for the services whose feature is on, a module per resource type with a struct for the
+//!   resource and for each nested property type, open enums where the schema lists values, a
+//!   constructor taking the required properties, a setter per optional property and typed
+//!   `Fn::GetAtt` accessors on `Handle<T>`.
+//!
+//! A schema the type generator cannot handle is skipped with a warning naming it; its facts are
+//! still in the table.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -11,81 +18,406 @@ use std::fmt::Write;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde_json::{Map, Value as Json};
 
-/// One schema file: its name (for error messages) and its text.
+/// One schema file: its name (for messages) and its text.
 pub struct SchemaFile {
     pub name: String,
     pub text: String,
 }
 
-/// Generates the `resources` source for all schema files, grouped into one module per service.
-pub fn generate(files: &[SchemaFile]) -> Result<String, String> {
+/// What the generator produced.
+pub struct Output {
+    /// Per service module (`ec2`) whose feature is on: its source.
+    pub services: BTreeMap<String, String>,
+    /// The `TypeInfo` table and the region list.
+    pub facts: String,
+    /// Schemas or types that were skipped, with why.
+    pub warnings: Vec<String>,
+}
+
+/// Generates the facts of every schema and the types of the services `enabled` accepts.
+/// `regions` is the text of `schemas/regions.txt`.
+pub fn generate(
+    files: &[SchemaFile],
+    regions: &str,
+    enabled: &dyn Fn(&str) -> bool,
+) -> Result<Output, String> {
+    let availability = Availability::parse(regions)?;
+    let mut warnings = Vec::new();
+    let mut facts: BTreeMap<String, String> = BTreeMap::new();
     let mut services: BTreeMap<String, Vec<Generated>> = BTreeMap::new();
+    let mut all_services = BTreeSet::new();
     for file in files {
-        let schema: Json = serde_json::from_str(&file.text)
-            .map_err(|e| format!("{}: not valid JSON: {e}", file.name))?;
-        let generated = generate_type(&schema).map_err(|e| format!("{}: {e}", file.name))?;
-        services
-            .entry(generated.service.clone())
-            .or_default()
-            .push(generated);
+        let schema: Json = match serde_json::from_str(&file.text) {
+            Ok(schema) => schema,
+            Err(e) => {
+                warnings.push(format!("{}: not valid JSON ({e}); skipped", file.name));
+                continue;
+            }
+        };
+        let Some(type_name) = schema["typeName"].as_str() else {
+            warnings.push(format!("{}: no typeName; skipped", file.name));
+            continue;
+        };
+        let parts: Vec<&str> = type_name.split("::").collect();
+        let [_, service_name, resource_name] = parts[..] else {
+            warnings.push(format!(
+                "{type_name}: not Namespace::Service::Type; skipped"
+            ));
+            continue;
+        };
+        let service = module_name(service_name);
+        all_services.insert(service.clone());
+        let mask = availability.mask(type_name);
+        match type_facts(&schema, type_name, mask) {
+            Ok(text) => {
+                facts.insert(type_name.to_string(), text);
+            }
+            Err(e) => warnings.push(format!("{type_name}: schema facts: {e}; skipped")),
+        }
+        if !enabled(&service) {
+            continue;
+        }
+        match generate_type(&schema, type_name, service_name, resource_name) {
+            Ok(generated) => services.entry(service).or_default().push(generated),
+            Err(e) => warnings.push(format!("{type_name}: no Rust type generated: {e}")),
+        }
     }
 
-    let mut out = String::from(
+    let mut out = BTreeMap::new();
+    for (service, mut types) in services {
+        // Resource names that clash after case conversion get distinct modules and structs.
+        let mut modules = BTreeSet::new();
+        let mut structs = BTreeSet::new();
+        let mut code = String::from(
+            "// @generated by build.rs from schemas/*.json (codegen/mod.rs). Do not edit.\n\n",
+        );
+        for t in &mut types {
+            let module = unique(&mut modules, &t.module_name, "_");
+            let name = unique(&mut structs, &t.struct_name, "_");
+            if name != t.struct_name {
+                warnings.push(format!(
+                    "{}: struct named {name} (another type of the service is {})",
+                    t.type_name, t.struct_name
+                ));
+            }
+            writeln!(code, "/// `{}` and its property types.", t.type_name).ok();
+            writeln!(code, "pub mod {module} {{").ok();
+            code.push_str(&t.module);
+            code.push_str("}\n");
+            writeln!(code, "pub use {module}::{} as {name};\n", t.struct_name).ok();
+        }
+        out.insert(service, code);
+    }
+
+    let mut table = String::from(
         "// @generated by build.rs from schemas/*.json (codegen/mod.rs). Do not edit.\n\n",
     );
-    let mut registry = String::new();
-    for (service, types) in &services {
-        writeln!(
-            out,
-            "/// Resource types of the `AWS::{}` namespace.",
-            types[0].service_name
-        )
-        .ok();
-        writeln!(out, "pub mod {service} {{").ok();
-        for t in types {
-            out.push_str(&t.module);
-            writeln!(out, "pub use {}::{};", t.module_name, t.struct_name).ok();
-            registry.push_str(&t.type_info);
-        }
-        out.push_str("}\n\n");
+    writeln!(
+        table,
+        "/// Every region cfnforge knows; bit `i` of `TypeInfo::regions` is the `i`-th.\npub static REGIONS: &[&str] = &{:?};\n",
+        availability.regions
+    )
+    .ok();
+    writeln!(
+        table,
+        "/// Every service module (and cargo feature), whatever the features.\npub static SERVICES: &[&str] = &{:?};\n",
+        all_services.iter().collect::<Vec<_>>()
+    )
+    .ok();
+    table.push_str(
+        "/// Sorted by type name, for binary search.\npub(super) static TYPES: &[TypeInfo] = &[\n",
+    );
+    for text in facts.values() {
+        table.push_str(text);
     }
-    writeln!(out, "static TYPES: &[TypeInfo] = &[\n{registry}];").ok();
-    Ok(out)
+    table.push_str("];\n");
+    Ok(Output {
+        services: out,
+        facts: table,
+        warnings,
+    })
 }
+
+/// The module (and feature) name of a service: `EC2` is `ec2`.
+pub fn module_name(service: &str) -> String {
+    let name: String = service
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    if KEYWORDS.contains(&name.as_str()) || name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+fn unique(taken: &mut BTreeSet<String>, base: &str, sep: &str) -> String {
+    let mut name = base.to_string();
+    let mut n = 2;
+    while !taken.insert(name.clone()) {
+        name = format!("{base}{sep}{n}");
+        n += 1;
+    }
+    name
+}
+
+/// `schemas/regions.txt`: the regions, then per type `*` or a bit mask of the regions that have it.
+struct Availability {
+    regions: Vec<String>,
+    masks: BTreeMap<String, u64>,
+}
+
+impl Availability {
+    fn parse(text: &str) -> Result<Self, String> {
+        let mut lines = text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty());
+        let regions: Vec<String> = lines
+            .next()
+            .ok_or("regions.txt: no region line")?
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        if regions.len() > 64 {
+            return Err("regions.txt: more than 64 regions do not fit the mask".into());
+        }
+        let all = if regions.len() == 64 {
+            u64::MAX
+        } else {
+            (1u64 << regions.len()) - 1
+        };
+        let mut masks = BTreeMap::new();
+        for line in lines {
+            let (name, mask) = line
+                .split_once(' ')
+                .ok_or_else(|| format!("regions.txt: bad line {line:?}"))?;
+            let mask = if mask == "*" {
+                all
+            } else {
+                u64::from_str_radix(mask, 16).map_err(|e| format!("regions.txt: {name}: {e}"))?
+            };
+            masks.insert(name.to_string(), mask);
+        }
+        Ok(Availability { regions, masks })
+    }
+
+    /// A type the table does not list is taken to be everywhere (a schema added by hand).
+    fn mask(&self, type_name: &str) -> u64 {
+        self.masks.get(type_name).copied().unwrap_or(u64::MAX)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schema facts
+
+/// The `TypeInfo` entry of one type.
+fn type_facts(schema: &Json, type_name: &str, regions: u64) -> Result<String, String> {
+    let empty = Map::new();
+    let properties = schema["properties"].as_object().unwrap_or(&empty);
+    let read_only = paths(schema, "readOnlyProperties");
+    let settable: Vec<&String> = properties
+        .keys()
+        .filter(|name| !read_only.contains(*name))
+        .collect();
+    let mut shapes = Shapes::new(schema);
+    let root = shapes.object(properties, &schema["required"], false, 0)?;
+    let attributes = attributes(schema);
+    Ok(format!(
+        "    TypeInfo {{\n        type_name: {type_name:?},\n        properties: &{settable:?},\n        required: &{required:?},\n        create_only: &{create_only:?},\n        write_only: &{write_only:?},\n        read_only: &{read_only:?},\n        attributes: &{attributes:?},\n        primary_identifier: &{primary:?},\n        regions: {regions:#x},\n        shapes: &[{shapes}],\n        root: {root},\n    }},\n",
+        required = strings(&schema["required"]),
+        create_only = paths(schema, "createOnlyProperties"),
+        write_only = paths(schema, "writeOnlyProperties"),
+        primary = paths(schema, "primaryIdentifier"),
+        shapes = shapes.render(),
+    ))
+}
+
+/// What `Fn::GetAtt` can ask for: the read-only properties that are not objects (an endpoint
+/// object is not returned, its fields are), and not inside lists (`A/*/B` has no attribute name).
+fn attributes(schema: &Json) -> Vec<String> {
+    let resolver = Resolver { root: schema };
+    paths(schema, "readOnlyProperties")
+        .into_iter()
+        .filter(|path| !path.contains('*'))
+        .filter(|path| {
+            let mut node =
+                resolver.resolve(&schema["properties"][path.split('.').next().unwrap_or("")]);
+            for segment in path.split('.').skip(1) {
+                node = resolver.resolve(&node["properties"][segment]);
+            }
+            !node["properties"].is_object()
+        })
+        .collect()
+}
+
+/// Follows `$ref`s within a schema.
+struct Resolver<'a> {
+    root: &'a Json,
+}
+
+impl<'a> Resolver<'a> {
+    fn resolve(&self, mut node: &'a Json) -> &'a Json {
+        // Bounded: a chain of references to references that never ends is no type.
+        for _ in 0..16 {
+            match node["$ref"].as_str() {
+                Some(reference) => node = self.pointer(reference).unwrap_or(&Json::Null),
+                None => return node,
+            }
+        }
+        &Json::Null
+    }
+
+    fn pointer(&self, reference: &str) -> Option<&'a Json> {
+        self.root.pointer(reference.strip_prefix('#')?)
+    }
+}
+
+/// The shapes of a type's property values, for checking nested properties: index 0 is "any".
+struct Shapes<'a> {
+    resolver: Resolver<'a>,
+    items: Vec<String>,
+    /// `$ref` to the shape index made for it (recursive definitions refer to themselves).
+    by_ref: BTreeMap<String, usize>,
+}
+
+impl<'a> Shapes<'a> {
+    fn new(root: &'a Json) -> Self {
+        Shapes {
+            resolver: Resolver { root },
+            items: vec!["Shape::Any".into()],
+            by_ref: BTreeMap::new(),
+        }
+    }
+
+    fn render(&self) -> String {
+        self.items.join(", ")
+    }
+
+    fn object(
+        &mut self,
+        properties: &'a Map<String, Json>,
+        required: &Json,
+        open: bool,
+        depth: usize,
+    ) -> Result<usize, String> {
+        let index = self.items.len();
+        self.items.push(String::new());
+        let mut fields = Vec::new();
+        for (name, schema) in properties {
+            fields.push(format!("({name:?}, {})", self.shape(schema, depth + 1)?));
+        }
+        self.items[index] = format!(
+            "Shape::Object {{ properties: &[{}], required: &{:?}, open: {open} }}",
+            fields.join(", "),
+            strings(required),
+        );
+        Ok(index)
+    }
+
+    fn shape(&mut self, schema: &'a Json, depth: usize) -> Result<usize, String> {
+        if depth > 64 {
+            return Err("properties nested more than 64 deep".into());
+        }
+        if let Some(reference) = schema["$ref"].as_str() {
+            if let Some(index) = self.by_ref.get(reference) {
+                return Ok(*index);
+            }
+            let target = self
+                .resolver
+                .pointer(reference)
+                .ok_or_else(|| format!("$ref {reference} leads nowhere"))?;
+            // Reserve the index first: the definition may refer to itself.
+            let index = self.items.len();
+            self.items.push("Shape::Any".into());
+            self.by_ref.insert(reference.to_string(), index);
+            let made = self.shape(target, depth + 1)?;
+            self.items[index] = format!("Shape::Same({made})");
+            return Ok(index);
+        }
+        match schema["type"].as_str() {
+            Some("array") => {
+                let item = self.shape(&schema["items"], depth + 1)?;
+                if item == 0 {
+                    return Ok(0);
+                }
+                self.items.push(format!("Shape::List({item})"));
+                Ok(self.items.len() - 1)
+            }
+            Some("object") | None => {
+                if let Some(properties) = schema["properties"].as_object()
+                    && !has_alternatives(schema)
+                {
+                    // Only what the schema closes can be checked for unknown keys.
+                    let open = schema["additionalProperties"] != Json::Bool(false)
+                        || schema["patternProperties"].is_object();
+                    return self.object(properties, &schema["required"], open, depth);
+                }
+                match schema["patternProperties"].as_object() {
+                    Some(patterns) if patterns.len() == 1 && schema["properties"].is_null() => {
+                        let (_, value) = patterns.iter().next().ok_or("no pattern")?;
+                        let item = self.shape(value, depth + 1)?;
+                        if item == 0 {
+                            return Ok(0);
+                        }
+                        self.items.push(format!("Shape::Map({item})"));
+                        Ok(self.items.len() - 1)
+                    }
+                    _ => Ok(0),
+                }
+            }
+            _ => Ok(0),
+        }
+    }
+}
+
+fn has_alternatives(schema: &Json) -> bool {
+    ["anyOf", "oneOf", "allOf"]
+        .iter()
+        .any(|k| schema[*k].is_array())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rust types
 
 struct Generated {
-    service: String,
-    service_name: String,
+    type_name: String,
     module_name: String,
     struct_name: String,
+    /// The resource module's contents.
     module: String,
-    type_info: String,
 }
 
-fn generate_type(schema: &Json) -> Result<Generated, String> {
-    let type_name = schema["typeName"]
-        .as_str()
-        .ok_or("no typeName")?
-        .to_string();
-    let parts: Vec<&str> = type_name.split("::").collect();
-    let [_, service_name, resource_name] = parts[..] else {
-        return Err(format!("typeName {type_name} is not AWS::Service::Type"));
-    };
-    let properties = schema["properties"].as_object().ok_or("no properties")?;
-    let definitions = schema["definitions"]
-        .as_object()
-        .cloned()
-        .unwrap_or_default();
+fn generate_type(
+    schema: &Json,
+    type_name: &str,
+    service_name: &str,
+    resource_name: &str,
+) -> Result<Generated, String> {
+    let empty = Map::new();
+    let properties = schema["properties"].as_object().unwrap_or(&empty);
     let read_only = paths(schema, "readOnlyProperties");
     let create_only = paths(schema, "createOnlyProperties");
     let required: BTreeSet<String> = strings(&schema["required"]).into_iter().collect();
 
-    let struct_name = resource_name.to_upper_camel_case();
+    // The name as CloudFormation spells it (`DBInstance`), where that is an identifier.
+    let mut struct_name = if is_identifier(resource_name) {
+        resource_name.to_string()
+    } else {
+        type_ident(resource_name)
+    };
+    if PRELUDE_NAMES.contains(&struct_name.as_str()) {
+        struct_name.push_str("Resource");
+    }
     let mut types = TypeGen {
-        definitions: &definitions,
+        root: schema,
         items: Vec::new(),
         taken: BTreeSet::from([struct_name.clone()]),
         done: BTreeMap::new(),
+        pending: BTreeMap::new(),
+        in_progress: BTreeSet::new(),
+        boxed: BTreeSet::new(),
+        depth: 0,
     };
 
     // Settable properties: everything the schema does not mark read-only as a whole.
@@ -95,7 +427,9 @@ fn generate_type(schema: &Json) -> Result<Generated, String> {
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let mut doc = doc_text(schema["description"].as_str().unwrap_or(""));
-    doc.push_str(&format!("\n\nCloudFormation type `{type_name}`."));
+    doc.push_str(&format!(
+        "\n\nCloudFormation type `{type_name}` (service `{service_name}`)."
+    ));
     let resource_struct = types.object_struct(
         &struct_name,
         &doc,
@@ -105,23 +439,20 @@ fn generate_type(schema: &Json) -> Result<Generated, String> {
         false,
     )?;
 
-    let attributes: Vec<String> = read_only
-        .iter()
-        .filter(|path| !is_object(properties, &definitions, path))
-        .cloned()
-        .collect();
-
-    let module_name = resource_name.to_snake_case();
+    let write_only = paths(schema, "writeOnlyProperties");
     let mut module = String::new();
-    writeln!(module, "/// `{type_name}` and its property types.").ok();
-    writeln!(module, "pub mod {module_name} {{").ok();
-    module.push_str("#![allow(clippy::all, unused_imports, rustdoc::all)]\n");
-    module.push_str(
-        "use indexmap::IndexMap;\nuse serde::Serialize;\nuse crate::template::{Handle, Intrinsic, ResourceType, Val, Value};\n\n",
-    );
+    module.push_str("#![allow(clippy::all, unused_imports, rustdoc::all, non_camel_case_types, non_snake_case, unreachable_patterns)]\n");
+    module.push_str(PRELUDE);
     module.push_str(&resource_struct);
     for item in &types.items {
         module.push_str(item);
+    }
+    for boxed in &types.boxed {
+        writeln!(
+            module,
+            "impl From<{boxed}> for Val<Box<{boxed}>> {{\n    fn from(v: {boxed}) -> Self {{ Val::Lit(Box::new(v)) }}\n}}\n"
+        )
+        .ok();
     }
     writeln!(
         module,
@@ -130,40 +461,84 @@ fn generate_type(schema: &Json) -> Result<Generated, String> {
     .ok();
     writeln!(module, "/// `Fn::GetAtt` attributes of `{type_name}`.").ok();
     writeln!(module, "impl Handle<{struct_name}> {{").ok();
-    for attribute in &attributes {
-        let method = method_name(&attribute.replace('.', "_"), &["logical_id", "to_ref"]);
+    let mut methods = BTreeSet::from([
+        "logical_id".to_string(),
+        "to_ref".to_string(),
+        "attribute".to_string(),
+    ]);
+    for attribute in attributes(schema) {
+        if write_only.contains(&attribute) {
+            continue;
+        }
+        let method = unique(&mut methods, &field_name(&attribute.replace('.', "_")), "_");
         writeln!(
             module,
             "    /// `Fn::GetAtt` `{attribute}`.\n    pub fn {method}(&self) -> Intrinsic {{ self.attribute({attribute:?}) }}"
         )
         .ok();
     }
-    module.push_str("}\n}\n");
+    module.push_str("}\n");
 
-    let settable_names: Vec<String> = settable.keys().cloned().collect();
-    let type_info = format!(
-        "    TypeInfo {{\n        type_name: {type_name:?},\n        properties: &{settable_names:?},\n        required: &{required:?},\n        create_only: &{create_only:?},\n        attributes: &{attributes:?},\n    }},\n",
-        required = required.iter().collect::<Vec<_>>(),
-    );
     Ok(Generated {
-        service: service_name.to_lowercase(),
-        service_name: service_name.to_string(),
-        module_name,
+        type_name: type_name.to_string(),
+        module_name: field_name(resource_name),
         struct_name,
         module,
-        type_info,
     })
 }
 
+/// Imported under names no schema uses as a type name (or names a definition is kept from);
+/// other outside types are written with their full path, so that a definition called `Value`
+/// or `String` cannot clash and the documentation shows the plain names.
+const PRELUDE: &str = "use ::serde::Serialize as __Serialize;
+use crate::template::{Handle, Intrinsic, ResourceType, Val};
+use ::std::boxed::Box;
+use ::std::option::Option::{self, None, Some};
+use ::std::vec::Vec;
+use ::std::convert::{From, Into};
+use ::std::clone::Clone;
+use ::std::fmt::Debug;
+use ::std::cmp::{PartialEq, Eq};
+use ::std::result::Result;
+";
+
+/// Names the prelude brings in: a definition must not take them.
+const PRELUDE_NAMES: &[&str] = &[
+    "Handle",
+    "Intrinsic",
+    "ResourceType",
+    "Val",
+    "Box",
+    "Option",
+    "None",
+    "Some",
+    "Vec",
+    "From",
+    "Into",
+    "Clone",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Result",
+    "Self",
+];
+
 /// Emits the structs and enums of one resource module.
 struct TypeGen<'a> {
-    definitions: &'a Map<String, Json>,
+    root: &'a Json,
     /// Emitted nested structs and enums.
     items: Vec<String>,
     /// Type names used in this module.
     taken: BTreeSet<String>,
-    /// Definition name to the Rust type emitted for it.
+    /// `$ref` to the Rust type emitted for it.
     done: BTreeMap<String, String>,
+    /// Object definitions being emitted, to their Rust name: a reference back is boxed.
+    pending: BTreeMap<String, String>,
+    /// Other definitions being resolved: one made of itself cannot be generated.
+    in_progress: BTreeSet<String>,
+    /// Types some field holds in a `Box` (they get a `From` into `Val<Box<_>>`).
+    boxed: BTreeSet<String>,
+    depth: usize,
 }
 
 impl TypeGen<'_> {
@@ -181,10 +556,7 @@ impl TypeGen<'_> {
         let mut used = BTreeSet::new();
         for (prop, schema) in properties {
             let ty = self.field_type(schema, prop)?;
-            let mut field = field_name(prop);
-            while !used.insert(field.clone()) {
-                field.push('_');
-            }
+            let field = unique(&mut used, &field_name(prop), "_");
             fields.push(Field {
                 prop: prop.clone(),
                 field,
@@ -196,7 +568,7 @@ impl TypeGen<'_> {
 
         let mut out = String::new();
         write_doc(&mut out, "", doc);
-        out.push_str("#[derive(Debug, Clone, PartialEq, Serialize)]\n");
+        out.push_str("#[derive(Debug, Clone, PartialEq, __Serialize)]\n");
         writeln!(out, "pub struct {name} {{").ok();
         for f in &fields {
             write_doc(&mut out, "    ", &f.doc);
@@ -241,8 +613,9 @@ impl TypeGen<'_> {
             inits.join(", ")
         )
         .ok();
+        let mut methods = BTreeSet::from(["new".to_string()]);
         for f in fields.iter().filter(|f| !f.required) {
-            let setter = method_name(&f.field, &["new"]);
+            let setter = unique(&mut methods, &f.field, "_");
             writeln!(
                 out,
                 "    /// Sets `{}`.\n    pub fn {setter}(mut self, value: impl Into<{}>) -> Self {{\n        self.{} = Some(value.into());\n        self\n    }}",
@@ -267,11 +640,19 @@ impl TypeGen<'_> {
     }
 
     fn inner_type(&mut self, schema: &Json, hint: &str) -> Result<String, String> {
+        self.depth += 1;
+        let result = if self.depth > 64 {
+            Err("properties nested more than 64 deep".to_string())
+        } else {
+            self.inner_type_at(schema, hint)
+        };
+        self.depth -= 1;
+        result
+    }
+
+    fn inner_type_at(&mut self, schema: &Json, hint: &str) -> Result<String, String> {
         if let Some(reference) = schema["$ref"].as_str() {
-            let name = reference
-                .strip_prefix("#/definitions/")
-                .ok_or_else(|| format!("unsupported $ref {reference}"))?;
-            return self.definition(name);
+            return self.reference(reference);
         }
         if let Some(values) = schema["enum"].as_array()
             && values.iter().all(Json::is_string)
@@ -280,52 +661,67 @@ impl TypeGen<'_> {
             return Ok(self.enumeration(hint, schema, values));
         }
         match schema["type"].as_str() {
-            Some("string") => Ok("String".into()),
+            Some("string") => Ok("::std::string::String".into()),
             Some("integer") => Ok("i64".into()),
             Some("number") => Ok("f64".into()),
             Some("boolean") => Ok("bool".into()),
             Some("array") => Ok(format!("Vec<{}>", self.field_type(&schema["items"], hint)?)),
-            Some("object") | None if schema["properties"].is_object() => {
+            Some("object") | None
+                if schema["properties"].is_object() && !has_alternatives(schema) =>
+            {
                 let name = self.unique_name(hint);
                 self.nested_struct(&name, schema)?;
                 Ok(name)
             }
             Some("object") => match schema["patternProperties"].as_object() {
-                Some(patterns) if patterns.len() == 1 => {
+                Some(patterns) if patterns.len() == 1 && schema["properties"].is_null() => {
                     let (_, value) = patterns.iter().next().ok_or("no pattern")?;
                     Ok(format!(
-                        "IndexMap<String, {}>",
+                        "::indexmap::IndexMap<::std::string::String, {}>",
                         self.field_type(value, hint)?
                     ))
                 }
-                _ => Ok("Value".into()),
+                _ => Ok("crate::template::Value".into()),
             },
             // anyOf/oneOf of string formats (KMS key ID, ARN or alias) is a string.
-            None if alternatives_are_strings(schema) => Ok("String".into()),
-            _ => Ok("Value".into()),
+            None if alternatives_are_strings(schema) => Ok("::std::string::String".into()),
+            _ => Ok("crate::template::Value".into()),
         }
     }
 
-    fn definition(&mut self, name: &str) -> Result<String, String> {
-        if let Some(done) = self.done.get(name) {
+    /// The type of a `$ref`: `#/definitions/Name`, or a pointer to a property.
+    fn reference(&mut self, reference: &str) -> Result<String, String> {
+        if let Some(done) = self.done.get(reference) {
             return Ok(done.clone());
         }
-        let schema = self
-            .definitions
-            .get(name)
-            .ok_or_else(|| format!("$ref to missing definition {name}"))?
-            .clone();
-        if schema["properties"].is_object() {
-            let rust = self.unique_name(name);
-            // Record first: definitions may refer to themselves.
-            self.done.insert(name.to_string(), rust.clone());
-            self.nested_struct(&rust, &schema)?;
-            Ok(rust)
-        } else {
-            let rust = self.inner_type(&schema, name)?;
-            self.done.insert(name.to_string(), rust.clone());
-            Ok(rust)
+        // A definition that refers back to itself, directly or through others: the field is
+        // boxed so that the struct has a size.
+        if let Some(rust) = self.pending.get(reference) {
+            self.boxed.insert(rust.clone());
+            return Ok(format!("Box<{rust}>"));
         }
+        if self.in_progress.contains(reference) {
+            return Err(format!("$ref {reference} is made of itself"));
+        }
+        let root = self.root;
+        let schema = root
+            .pointer(reference.strip_prefix('#').unwrap_or(reference))
+            .ok_or_else(|| format!("$ref {reference} leads nowhere"))?;
+        let hint = reference.rsplit('/').next().unwrap_or("Definition");
+        let rust = if schema["properties"].is_object() && !has_alternatives(schema) {
+            let rust = self.unique_name(hint);
+            self.pending.insert(reference.to_string(), rust.clone());
+            self.nested_struct(&rust, schema)?;
+            self.pending.remove(reference);
+            rust
+        } else {
+            self.in_progress.insert(reference.to_string());
+            let rust = self.inner_type(schema, hint)?;
+            self.in_progress.remove(reference);
+            rust
+        };
+        self.done.insert(reference.to_string(), rust.clone());
+        Ok(rust)
     }
 
     fn nested_struct(&mut self, name: &str, schema: &Json) -> Result<(), String> {
@@ -340,28 +736,68 @@ impl TypeGen<'_> {
         Ok(())
     }
 
+    /// An enum of the listed values and `Other` for one AWS adds later.
     fn enumeration(&mut self, hint: &str, schema: &Json, values: &[Json]) -> String {
         let name = self.unique_name(hint);
         let mut out = String::new();
-        write_doc(
-            &mut out,
-            "",
-            &doc_text(schema["description"].as_str().unwrap_or("")),
-        );
-        out.push_str("#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]\n");
+        let mut doc = doc_text(schema["description"].as_str().unwrap_or(""));
+        if !doc.is_empty() {
+            doc.push_str("\n\n");
+        }
+        doc.push_str("`Other` holds a value the schema does not list yet.");
+        write_doc(&mut out, "", &doc);
+        out.push_str("#[derive(Debug, Clone, PartialEq, Eq)]\n");
         writeln!(out, "pub enum {name} {{").ok();
-        let mut used = BTreeSet::new();
+        let mut used = BTreeSet::from(["Other".to_string(), "Self".to_string()]);
+        let mut arms = Vec::new();
         for value in values.iter().filter_map(Json::as_str) {
-            let mut variant = value.to_upper_camel_case();
-            if !variant.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            let mut variant = type_ident(value);
+            if variant.is_empty() || !variant.starts_with(|c: char| c.is_ascii_alphabetic()) {
                 variant.insert(0, 'V');
             }
-            while !used.insert(variant.clone()) {
-                variant.push('_');
-            }
-            writeln!(out, "    #[serde(rename = {value:?})]\n    {variant},").ok();
+            let variant = unique(&mut used, &variant, "_");
+            writeln!(
+                out,
+                "    #[doc = {:?}]\n    {variant},",
+                format!(" `{value}`")
+            )
+            .ok();
+            arms.push(format!("            {name}::{variant} => {value:?},"));
         }
-        out.push_str("}\n\n");
+        out.push_str(
+            "    /// A value the schema does not list.\n    Other(::std::string::String),\n}\n\n",
+        );
+        writeln!(
+            out,
+            "impl {name} {{\n    /// The value as CloudFormation spells it.\n    pub fn as_str(&self) -> &str {{\n        match self {{\n{}\n            {name}::Other(v) => v,\n        }}\n    }}\n}}\n",
+            arms.join("\n")
+        )
+        .ok();
+        let parses: Vec<String> = values
+            .iter()
+            .filter_map(Json::as_str)
+            .zip(arms.iter())
+            .map(|(value, arm)| {
+                let variant = arm.trim().split(" => ").next().unwrap_or_default();
+                format!("            {value:?} => {variant},")
+            })
+            .collect();
+        writeln!(
+            out,
+            "/// A listed value becomes its variant; any other, `Other`.\nimpl From<&str> for {name} {{\n    fn from(value: &str) -> Self {{\n        match value {{\n{}\n            other => {name}::Other(other.into()),\n        }}\n    }}\n}}\n",
+            parses.join("\n")
+        )
+        .ok();
+        writeln!(
+            out,
+            "impl From<&str> for Val<{name}> {{\n    fn from(value: &str) -> Self {{ Val::Lit(value.into()) }}\n}}\n"
+        )
+        .ok();
+        writeln!(
+            out,
+            "impl ::serde::Serialize for {name} {{\n    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {{\n        serializer.serialize_str(self.as_str())\n    }}\n}}\n"
+        )
+        .ok();
         writeln!(
             out,
             "impl From<{name}> for Val<{name}> {{\n    fn from(v: {name}) -> Self {{ Val::Lit(v) }}\n}}\n"
@@ -372,14 +808,14 @@ impl TypeGen<'_> {
     }
 
     fn unique_name(&mut self, hint: &str) -> String {
-        let base = hint.to_upper_camel_case();
-        let mut name = base.clone();
-        let mut n = 2;
-        while !self.taken.insert(name.clone()) {
-            name = format!("{base}{n}");
-            n += 1;
+        let mut base = type_ident(hint);
+        if base.is_empty() || !base.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            base.insert(0, 'T');
         }
-        name
+        if PRELUDE_NAMES.contains(&base.as_str()) {
+            base.push_str("Property");
+        }
+        unique(&mut self.taken, &base, "")
     }
 }
 
@@ -391,7 +827,7 @@ struct Field {
     doc: String,
 }
 
-/// The schema's JSON pointers (`/properties/A/B`) as dotted paths (`A.B`).
+/// The schema's JSON pointers (`/properties/A/B`) as dotted paths (`A.B`, `A.*.B`).
 fn paths(schema: &Json, key: &str) -> Vec<String> {
     strings(&schema[key])
         .iter()
@@ -410,28 +846,6 @@ fn strings(value: &Json) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-/// Whether a dotted property path resolves to an object with properties (not a GetAtt value).
-fn is_object(properties: &Map<String, Json>, definitions: &Map<String, Json>, path: &str) -> bool {
-    let resolve = |schema: &Json| -> Json {
-        match schema["$ref"]
-            .as_str()
-            .and_then(|r| r.strip_prefix("#/definitions/"))
-        {
-            Some(name) => definitions.get(name).cloned().unwrap_or(Json::Null),
-            None => schema.clone(),
-        }
-    };
-    let mut segments = path.split('.');
-    let Some(first) = segments.next() else {
-        return false;
-    };
-    let mut schema = resolve(properties.get(first).unwrap_or(&Json::Null));
-    for segment in segments {
-        schema = resolve(&schema["properties"][segment]);
-    }
-    schema["properties"].is_object()
 }
 
 fn alternatives_are_strings(schema: &Json) -> bool {
@@ -513,21 +927,32 @@ const KEYWORDS: &[&str] = &[
     "virtual", "yield", "try", "gen",
 ];
 
-fn field_name(property: &str) -> String {
-    let name = property.to_snake_case();
-    match name.as_str() {
-        "self" | "super" | "crate" => format!("{name}_"),
-        n if KEYWORDS.contains(&n) => format!("r#{name}"),
-        _ => name,
-    }
+fn is_identifier(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// A method name that avoids the ones a type already has.
-fn method_name(name: &str, reserved: &[&str]) -> String {
-    let name = field_name(&name.to_snake_case());
-    if reserved.contains(&name.as_str()) {
-        format!("set_{}", name.trim_start_matches("r#"))
-    } else {
-        name
+/// An UpperCamelCase type or variant name from any text (`ipv4`, `3DSecure`, `a-b`).
+fn type_ident(text: &str) -> String {
+    text.to_upper_camel_case()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect()
+}
+
+/// A snake_case field, method or module name from any text; keywords are raw identifiers.
+fn field_name(property: &str) -> String {
+    let mut name: String = property
+        .to_snake_case()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, "p_");
+    }
+    match name.as_str() {
+        "self" | "super" | "crate" | "Self" | "_" => format!("{name}_"),
+        n if KEYWORDS.contains(&n) => format!("r#{name}"),
+        _ => name,
     }
 }

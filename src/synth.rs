@@ -108,7 +108,11 @@ pub fn synthesize(file: &StackFile) -> Result<Synthesized, SynthError> {
         }
     };
 
-    let report = checks::check(&stack.template);
+    let mut report = checks::check(&stack.template);
+    if let Some(region) = &spec.region {
+        let missing = checks::check_region(&stack.template, &region.value);
+        report.diagnostics.extend(missing);
+    }
     let stack_file_failed = problems.iter().any(|p| p.severity == Severity::Error);
     if stack_file_failed || report.has_errors() {
         return Err(SynthError::Invalid {

@@ -2,7 +2,7 @@
 //! helpers to run the checks and assert on a single finding.
 
 use super::{Diagnostic, Severity, check_with};
-use crate::resources::TypeInfo;
+use crate::resources::{Shape, TypeInfo};
 use crate::template::{Intrinsic, Output, Parameter, ParameterType, Resource, Template, Value};
 
 /// A few types as their schemas describe them (properties trimmed), so that these tests do
@@ -21,6 +21,12 @@ static TYPES: &[TypeInfo] = &[
         required: &["GroupDescription"],
         create_only: &["GroupDescription", "GroupName", "VpcId"],
         attributes: &["Id", "GroupId"],
+        write_only: &[],
+        read_only: &[],
+        primary_identifier: &[],
+        regions: u64::MAX,
+        shapes: &[Shape::Any],
+        root: 0,
     },
     TypeInfo {
         type_name: "AWS::ElastiCache::SubnetGroup",
@@ -28,6 +34,12 @@ static TYPES: &[TypeInfo] = &[
         required: &["Description", "SubnetIds"],
         create_only: &["CacheSubnetGroupName"],
         attributes: &[],
+        write_only: &[],
+        read_only: &[],
+        primary_identifier: &[],
+        regions: u64::MAX,
+        shapes: &[Shape::Any],
+        root: 0,
     },
     TypeInfo {
         type_name: "AWS::ElastiCache::ReplicationGroup",
@@ -55,6 +67,12 @@ static TYPES: &[TypeInfo] = &[
             "ReaderEndPoint.Address",
             "ReaderEndPoint.Port",
         ],
+        write_only: &[],
+        read_only: &[],
+        primary_identifier: &[],
+        regions: u64::MAX,
+        shapes: &[Shape::Any],
+        root: 0,
     },
 ];
 

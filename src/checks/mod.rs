@@ -8,13 +8,15 @@ mod cycles;
 #[cfg(test)]
 mod fixtures;
 mod references;
+#[cfg(test)]
+mod schema_tests;
 mod suggest;
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 
-use crate::resources::{self, TypeInfo};
+use crate::resources::{self, Shape, TypeInfo};
 use crate::template::{DuplicateId, FORMAT_VERSION, Resource, Section, Template, Value};
 
 use references::Place;
@@ -123,14 +125,41 @@ impl Report {
 /// - conditions and export names do not refer to resources; export names are unique;
 /// - `DependsOn` names another resource (a warning when a reference already implies it), and
 ///   resources do not depend on each other in a cycle;
-/// - resources of types cfnforge has schemas for set their required properties and no unknown
-///   ones;
+/// - resources of types cfnforge has schemas for (every type cfn-lint knows) set their required
+///   properties and no unknown ones, nested properties included; `Fn::GetAtt` does not ask
+///   for a write-only property;
 /// - logical IDs are alphanumeric, at most 255 characters, name one parameter or resource, and
 ///   were not added twice to a section;
 /// - the format version, description lengths and the limits on resources, parameters, outputs
 ///   and mappings.
 pub fn check(template: &Template) -> Report {
     check_with(template, resources::type_info)
+}
+
+/// Checks that the region a stack is deployed to has every resource type of its template
+/// (an error at the resource's `Type`); types cfnforge has no schema for are not judged.
+pub fn check_region(template: &Template, region: &str) -> Vec<Diagnostic> {
+    region_findings(template, region, resources::type_info)
+}
+
+fn region_findings(template: &Template, region: &str, type_info: TypeLookup) -> Vec<Diagnostic> {
+    template
+        .resources
+        .iter()
+        .filter_map(|(id, resource)| {
+            let info = type_info(&resource.type_name)?;
+            (!info.in_region(region)).then(|| {
+                Diagnostic::error(
+                    format!("Resources.{id}.Type"),
+                    format!(
+                        "{} is not available in region {region} (by the per-region type \
+                         lists of cfn-lint 1.58.0, vendored in schemas/regions.txt)",
+                        resource.type_name
+                    ),
+                )
+            })
+        })
+        .collect()
 }
 
 /// Checks the size of a rendered template body: too big to pass inline is a warning (it must go
@@ -392,14 +421,67 @@ impl Checker<'_> {
                 );
             }
         }
-        for name in resource.properties.keys() {
+        for (name, value) in &resource.properties {
             if !info.properties.contains(&name.as_str()) {
                 let hint = did_you_mean(name, info.properties.iter().copied());
                 self.error(
                     format!("{path}.Properties.{name}"),
                     format!("{type_name} \"{id}\" has no property \"{name}\"{hint}"),
                 );
+            } else if let Shape::Object { properties, .. } = info.shape(info.root)
+                && let Some((_, shape)) = properties.iter().find(|(p, _)| p == name)
+            {
+                self.check_nested(&format!("{path}.Properties.{name}"), value, info, *shape);
             }
+        }
+    }
+
+    /// Checks a property value against its shape in the schema: unknown and missing keys of
+    /// objects the schema closes, at any depth. Intrinsics are not looked into.
+    fn check_nested(&mut self, path: &str, value: &Value, info: &TypeInfo, shape: u16) {
+        match (info.shape(shape), value) {
+            (
+                Shape::Object {
+                    properties,
+                    required,
+                    open,
+                },
+                Value::Map(entries),
+            ) => {
+                for required in *required {
+                    if !entries.contains_key(*required) {
+                        self.error(
+                            path,
+                            format!("{} needs the property \"{required}\"", info.type_name),
+                        );
+                    }
+                }
+                for (key, item) in entries {
+                    let at = format!("{path}.{key}");
+                    match properties.iter().find(|(p, _)| p == key) {
+                        Some((_, inner)) => self.check_nested(&at, item, info, *inner),
+                        None if !open => {
+                            let hint = did_you_mean(key, properties.iter().map(|(p, _)| *p));
+                            self.error(
+                                at,
+                                format!("{} has no property \"{key}\" here{hint}", info.type_name),
+                            );
+                        }
+                        None => {}
+                    }
+                }
+            }
+            (Shape::List(inner), Value::List(items)) => {
+                for (index, item) in items.iter().enumerate() {
+                    self.check_nested(&format!("{path}[{index}]"), item, info, *inner);
+                }
+            }
+            (Shape::Map(inner), Value::Map(entries)) => {
+                for (key, item) in entries {
+                    self.check_nested(&format!("{path}.{key}"), item, info, *inner);
+                }
+            }
+            _ => {}
         }
     }
 

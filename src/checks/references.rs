@@ -124,6 +124,17 @@ impl Checker<'_> {
         // Besides its read-only attributes, a registry type's properties can be read with
         // Fn::GetAtt too (`SecurityGroup.VpcId`), as cfn-lint also accepts.
         if let Some(info) = (self.type_info)(&found.type_name)
+            && info.write_only.contains(&attribute)
+        {
+            self.error(
+                path,
+                format!(
+                    "{via} refers to \"{attribute}\" of \"{resource}\", a write-only property of \
+                     {}: CloudFormation never returns it",
+                    found.type_name
+                ),
+            );
+        } else if let Some(info) = (self.type_info)(&found.type_name)
             && !info.attributes.contains(&attribute)
             && !info.properties.contains(&attribute)
         {

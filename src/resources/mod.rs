@@ -1,7 +1,12 @@
 //! Resource types generated from the CloudFormation registry schemas in `schemas/` by `build.rs`
-//! (see `codegen/`). Nothing here is edited by hand: add a schema file and rebuild.
+//! (see `codegen/`). Nothing generated is edited by hand: refresh the schemas and rebuild.
+//!
+//! `resources::<service>::<Type>` (`resources::ssm::Parameter`) is behind the cargo feature named
+//! like the service module (`ssm`); `full` turns on every one. The schema facts ([`TypeInfo`])
+//! of every type are here whatever the features.
 
-/// What the schema says about a resource type, for checks and for judging replacement.
+/// What the schema says about a resource type, for checks, diff and judging replacement.
+/// Every vendored type has one, whatever the cargo features.
 #[derive(Debug)]
 pub struct TypeInfo {
     /// `AWS::Service::Type`.
@@ -10,22 +15,87 @@ pub struct TypeInfo {
     pub properties: &'static [&'static str],
     /// Properties that must be set.
     pub required: &'static [&'static str],
-    /// Properties whose change replaces the resource, as dotted paths (`Port`, `A.B`).
+    /// Properties whose change replaces the resource, as dotted paths (`Port`, `A.B`, `A.*.B`).
     pub create_only: &'static [&'static str],
+    /// Properties CloudFormation accepts but never returns (`Fn::GetAtt` cannot read them).
+    pub write_only: &'static [&'static str],
+    /// Properties CloudFormation sets, as dotted paths (`PrimaryEndPoint.Address`).
+    pub read_only: &'static [&'static str],
     /// Attributes `Fn::GetAtt` can ask for (`PrimaryEndPoint.Address`).
     pub attributes: &'static [&'static str],
+    /// The properties that identify a resource of the type (for import).
+    pub primary_identifier: &'static [&'static str],
+    /// The regions that have the type: bit `i` is [`REGIONS`]`[i]`.
+    pub regions: u64,
+    /// The shapes of property values; `shapes[root]` is the resource's properties.
+    pub shapes: &'static [Shape],
+    pub root: u16,
 }
 
-include!(concat!(env!("OUT_DIR"), "/resources.rs"));
+/// What a property value looks like, as far as the checks need it.
+#[derive(Debug)]
+pub enum Shape {
+    /// Anything (a string, a number, an object the schema leaves open or describes with
+    /// alternatives).
+    Any,
+    /// An object with these properties (name, shape index) and required ones; `open` when the
+    /// schema allows other keys too.
+    Object {
+        properties: &'static [(&'static str, u16)],
+        required: &'static [&'static str],
+        open: bool,
+    },
+    /// A list whose items have the shape.
+    List(u16),
+    /// A map from any key to values of the shape.
+    Map(u16),
+    /// The same as another shape (a `$ref` to a definition).
+    Same(u16),
+}
 
-/// Every generated resource type.
+impl TypeInfo {
+    /// The shape at an index, following `Same`; a bad index (never generated) is `Any`.
+    pub fn shape(&self, mut index: u16) -> &'static Shape {
+        for _ in 0..self.shapes.len() {
+            match self.shapes.get(usize::from(index)) {
+                Some(Shape::Same(next)) => index = *next,
+                Some(shape) => return shape,
+                None => break,
+            }
+        }
+        &Shape::Any
+    }
+
+    /// Whether the type exists in a region; a region cfnforge does not know is given the benefit
+    /// of the doubt.
+    pub fn in_region(&self, region: &str) -> bool {
+        match REGIONS.iter().position(|r| *r == region) {
+            Some(bit) => self.regions & (1 << bit) != 0,
+            None => true,
+        }
+    }
+}
+
+mod facts {
+    use super::{Shape, TypeInfo};
+    include!(concat!(env!("OUT_DIR"), "/type_facts.rs"));
+}
+pub use facts::{REGIONS, SERVICES};
+
+include!(concat!(env!("OUT_DIR"), "/services.rs"));
+
+/// Every vendored resource type, sorted by name.
 pub fn all_types() -> &'static [TypeInfo] {
-    TYPES
+    facts::TYPES
 }
 
 /// The schema facts for a type name, if cfnforge has its schema.
 pub fn type_info(type_name: &str) -> Option<&'static TypeInfo> {
-    TYPES.iter().find(|t| t.type_name == type_name)
+    let types = facts::TYPES;
+    types
+        .binary_search_by(|t| t.type_name.cmp(type_name))
+        .ok()
+        .and_then(|i| types.get(i))
 }
 
 #[cfg(test)]
@@ -52,6 +122,49 @@ mod tests {
             files >= 13,
             "EC2 security group types and every ElastiCache type"
         );
+    }
+
+    #[test]
+    fn every_service_has_a_cargo_feature_and_full_turns_on_each() {
+        let manifest =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")).unwrap();
+        let full = manifest
+            .lines()
+            .find_map(|line| line.strip_prefix("full = "))
+            .expect("a full feature");
+        for service in SERVICES {
+            assert!(
+                manifest.contains(&format!("\n{service} = []\n")),
+                "no feature {service}"
+            );
+            assert!(
+                full.contains(&format!("\"{service}\"")),
+                "full lacks {service}"
+            );
+        }
+        assert!(SERVICES.len() > 300, "{}", SERVICES.len());
+    }
+
+    #[test]
+    fn lookups_find_every_type_and_nothing_else() {
+        let types = all_types();
+        assert!(types.len() > 1800, "{}", types.len());
+        for pair in types.windows(2) {
+            assert!(
+                pair[0].type_name < pair[1].type_name,
+                "sorted, no duplicates"
+            );
+        }
+        for info in types {
+            assert!(std::ptr::eq(type_info(info.type_name).unwrap(), info));
+        }
+        assert!(type_info("AWS::SSM::Nothing").is_none());
+        let parameter = type_info("AWS::SSM::Parameter").unwrap();
+        assert_eq!(parameter.primary_identifier, ["Name"]);
+        assert!(parameter.in_region("ap-southeast-1"));
+        let db = type_info("AWS::RDS::DBInstance").unwrap();
+        assert!(db.write_only.contains(&"MasterUserPassword"));
+        assert!(db.read_only.contains(&"Endpoint.Address"));
     }
 
     #[test]
