@@ -42,9 +42,7 @@
 //! ```
 
 pub mod checks;
-pub mod cloud;
 pub mod constructs;
-pub mod deploy;
 pub mod diff;
 pub mod render;
 pub mod resources;

@@ -5,8 +5,15 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The repository's root (the workspace's): tests are declared both by the library at the root
+/// and by the cli package in `cli/`.
 pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .ancestors()
+        .find(|dir| dir.join("Cargo.lock").is_file())
+        .unwrap_or(&manifest)
+        .to_path_buf()
 }
 
 /// The virtualenv `tests/setup-venv` creates (`CFNFORGE_VENV` overrides it).

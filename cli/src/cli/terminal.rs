@@ -7,8 +7,8 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::aws::Interrupt;
-use cfnforge::cloud::{ResourceChange, StackEvent};
-use cfnforge::deploy::{Answer, Ui};
+use cfnforge_deploy::cloud::{ResourceChange, StackEvent};
+use cfnforge_deploy::{Answer, Ui};
 
 pub struct Terminal {
     spinner: Option<ProgressBar>,

@@ -3,7 +3,12 @@
 //! replacement CloudFormation would refuse is reported before anything runs.
 //!
 //! Talks to AWS only through [`Cloud`]; talks to people only through [`Ui`].
+//!
+//! This crate sits on top of the `cfnforge` library, which knows nothing of AWS: the library
+//! builds and checks templates, this crate deploys them. It is the only crate that depends on
+//! the AWS SDK and an async runtime.
 
+pub mod cloud;
 mod destroy;
 mod follow;
 mod resolve;
@@ -16,14 +21,14 @@ mod tests;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use crate::checks::MAX_INLINE_BODY_BYTES;
 use crate::cloud::{
     ChangeSetRequest, ChangeSetType, Cloud, CloudError, ResourceChange, StackEvent,
 };
-use crate::constructs::Lookup;
-use crate::diff;
-use crate::render::{self, Format};
-use crate::template::Template;
+use cfnforge::checks::MAX_INLINE_BODY_BYTES;
+use cfnforge::constructs::Lookup;
+use cfnforge::diff;
+use cfnforge::render::{self, Format};
+use cfnforge::template::Template;
 
 pub use destroy::{DestroyOutcome, destroy};
 pub use follow::follow;
@@ -320,7 +325,7 @@ pub async fn deploy<C: Cloud>(
     })
 }
 
-pub(super) fn confirm(options: &DeployOptions, ui: &mut dyn Ui, question: &str) -> Answer {
+pub(crate) fn confirm(options: &DeployOptions, ui: &mut dyn Ui, question: &str) -> Answer {
     if options.yes {
         Answer::Yes
     } else {

@@ -1,7 +1,7 @@
 //! Turning the names in a stack file into the IDs the template's parameters need, through EC2.
 
 use crate::cloud::{Cloud, Found};
-use crate::constructs::{Lookup, LookupKind};
+use cfnforge::constructs::{Lookup, LookupKind};
 
 use super::Pacing;
 use super::{DeployError, retry};

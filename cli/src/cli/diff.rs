@@ -4,9 +4,9 @@ use clap::Args;
 
 use crate::cli::aws::{AwsArgs, open, start};
 use crate::cli::{Outcome, StacksDir, report};
-use cfnforge::deploy::{self, Pacing};
 use cfnforge::diff::{Change, TemplateDiff, diff};
 use cfnforge::template::{Template, Value};
+use cfnforge_deploy::{self as deploy, Pacing};
 
 #[derive(Args)]
 pub struct DiffArgs {
