@@ -44,6 +44,7 @@
 pub mod checks;
 pub mod constructs;
 pub mod diff;
+pub mod facts;
 pub mod render;
 pub mod resources;
 pub mod rules;
