@@ -4,8 +4,8 @@ use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_sdk_cloudformation as cfn;
 use aws_sdk_cloudformation::error::{DisplayErrorContext, ProvideErrorMetadata};
-use aws_sdk_ec2 as ec2;
 
+use super::ec2::{Ec2, Element};
 use super::{
     ChangeSetDescription, ChangeSetRequest, ChangeSetType, Cloud, CloudError, Found,
     ResourceChange, StackDescription, StackEvent,
@@ -20,11 +20,14 @@ pub struct Connection {
     pub endpoint_url: Option<String>,
 }
 
-/// The SDK clients.
+/// Longest wait for one EC2 call.
+const EC2_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The clients: CloudFormation's SDK, and EC2's Query API.
 #[derive(Debug, Clone)]
 pub struct AwsCloud {
     cloudformation: cfn::Client,
-    ec2: ec2::Client,
+    ec2: Ec2,
     region: Option<String>,
 }
 
@@ -43,10 +46,20 @@ impl AwsCloud {
             loader = loader.endpoint_url(url);
         }
         let config = loader.load().await;
+        let ec2 = Ec2::new(
+            config.credentials_provider(),
+            config.region().map(|r| r.as_ref()).unwrap_or("us-east-1"),
+            std::env::var("AWS_ENDPOINT_URL_EC2")
+                .ok()
+                .as_deref()
+                .or(connection.endpoint_url.as_deref())
+                .or(config.endpoint_url()),
+            EC2_TIMEOUT,
+        );
         AwsCloud {
             region: config.region().map(|r| r.to_string()),
             cloudformation: cfn::Client::new(&config),
-            ec2: ec2::Client::new(&config),
+            ec2,
         }
     }
 
@@ -104,24 +117,13 @@ fn does_not_exist(err: &CloudError) -> bool {
     matches!(err, CloudError::Api { message, .. } if message.contains("does not exist"))
 }
 
-fn ec2_found(id: Option<&str>, tags: &[ec2::types::Tag], extra: &str) -> Option<Found> {
+fn ec2_found(id: Option<&str>, item: &Element, extra: &str) -> Option<Found> {
     let id = id?.to_string();
-    let name = tags
-        .iter()
-        .find(|t| t.key() == Some("Name"))
-        .and_then(|t| t.value())
-        .unwrap_or("-");
+    let name = item.name_tag().unwrap_or("-");
     Some(Found {
         label: format!("{id} (Name {name}{extra})"),
         id,
     })
-}
-
-fn filter(name: &str, value: &str) -> ec2::types::Filter {
-    ec2::types::Filter::builder()
-        .name(name)
-        .values(value)
-        .build()
 }
 
 impl Cloud for AwsCloud {
@@ -324,17 +326,13 @@ impl Cloud for AwsCloud {
     }
 
     async fn vpcs_named(&self, name: &str) -> Result<Vec<Found>, CloudError> {
-        let output = self
+        let vpcs = self
             .ec2
-            .describe_vpcs()
-            .filters(filter("tag:Name", name))
-            .send()
-            .await
-            .map_err(|e| error("DescribeVpcs", e))?;
-        Ok(output
-            .vpcs()
+            .describe("DescribeVpcs", "vpcSet", &[("tag:Name", name)])
+            .await?;
+        Ok(vpcs
             .iter()
-            .filter_map(|v| ec2_found(v.vpc_id(), v.tags(), ""))
+            .filter_map(|v| ec2_found(v.text_of("vpcId"), v, ""))
             .collect())
     }
 
@@ -343,27 +341,21 @@ impl Cloud for AwsCloud {
         vpc_id: Option<&str>,
         name: &str,
     ) -> Result<Vec<Found>, CloudError> {
-        let mut request = self
+        let mut filters = vec![("tag:Name", name)];
+        filters.extend(vpc_id.map(|vpc| ("vpc-id", vpc)));
+        let subnets = self
             .ec2
-            .describe_subnets()
-            .filters(filter("tag:Name", name));
-        if let Some(vpc) = vpc_id {
-            request = request.filters(filter("vpc-id", vpc));
-        }
-        let output = request
-            .send()
-            .await
-            .map_err(|e| error("DescribeSubnets", e))?;
-        Ok(output
-            .subnets()
+            .describe("DescribeSubnets", "subnetSet", &filters)
+            .await?;
+        Ok(subnets
             .iter()
             .filter_map(|s| {
                 let place = format!(
                     ", {} in {}",
-                    s.availability_zone().unwrap_or("-"),
-                    s.vpc_id().unwrap_or("-")
+                    s.text_of("availabilityZone").unwrap_or("-"),
+                    s.text_of("vpcId").unwrap_or("-")
                 );
-                ec2_found(s.subnet_id(), s.tags(), &place)
+                ec2_found(s.text_of("subnetId"), s, &place)
             })
             .collect())
     }
@@ -376,24 +368,19 @@ impl Cloud for AwsCloud {
         let mut found: Vec<Found> = Vec::new();
         // A group is known by its group name or by its Name tag: ask for both.
         for key in ["group-name", "tag:Name"] {
-            let mut request = self
+            let mut filters = vec![(key, name)];
+            filters.extend(vpc_id.map(|vpc| ("vpc-id", vpc)));
+            let groups = self
                 .ec2
-                .describe_security_groups()
-                .filters(filter(key, name));
-            if let Some(vpc) = vpc_id {
-                request = request.filters(filter("vpc-id", vpc));
-            }
-            let output = request
-                .send()
-                .await
-                .map_err(|e| error("DescribeSecurityGroups", e))?;
-            for group in output.security_groups() {
+                .describe("DescribeSecurityGroups", "securityGroupInfo", &filters)
+                .await?;
+            for group in &groups {
                 let place = format!(
                     ", group name {} in {}",
-                    group.group_name().unwrap_or("-"),
-                    group.vpc_id().unwrap_or("-")
+                    group.text_of("groupName").unwrap_or("-"),
+                    group.text_of("vpcId").unwrap_or("-")
                 );
-                if let Some(f) = ec2_found(group.group_id(), group.tags(), &place)
+                if let Some(f) = ec2_found(group.text_of("groupId"), group, &place)
                     && !found.iter().any(|g| g.id == f.id)
                 {
                     found.push(f);

@@ -2,6 +2,7 @@
 //! emulator through the same SDK in tests, and scripted stand-ins in the deploy tests.
 
 pub mod aws;
+pub mod ec2;
 
 use std::future::Future;
 
