@@ -49,7 +49,7 @@ def timed(args, env):
 
 def main():
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--features", "aws"], cwd=ROOT, check=True)
     subprocess.run([ROOT / "tests/setup-venv"], check=True)
     if not (VENV / "bin/aws").exists():
         subprocess.run([sys.executable, "-m", "venv", VENV], check=True)

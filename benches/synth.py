@@ -4,7 +4,7 @@
 Runs the release binary on the shipped stack and on a generated stack of 160 caches
 (480 resources, near CloudFormation's 500), RUNS times each, and prints min / median wall
 time and the peak resident set size. Targets: shipped stack < 10 ms, 480 resources < 50 ms,
-peak memory < 20 MiB. Usage: python3 benches/synth.py [RUNS]   (builds with cargo first)
+peak memory < 20 MiB. Usage: python3 benches/synth.py [RUNS]   (builds the command, without AWS support, first)
 """
 import os
 import shutil

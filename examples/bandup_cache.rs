@@ -1,5 +1,5 @@
 // The bandup cache from the seed page, built with the generated resource types and rendered as
-// YAML. `cargo run --example bandup_cache` prints the template.
+// YAML. `cargo run -p cfnforge --example bandup_cache` prints the template.
 
 use cfnforge::render::{Format, render};
 use cfnforge::resources::{ec2, elasticache};

@@ -1,5 +1,5 @@
 // The cache construct used from Rust (shown in the README, which a test keeps equal to this
-// file). `cargo run --example valkey_cache_construct` prints the template.
+// file). `cargo run -p cfnforge --example valkey_cache_construct` prints the template.
 
 use cfnforge::checks;
 use cfnforge::constructs::{AccessControl, CacheProps, NetworkRef, Stack, ValkeyCache};

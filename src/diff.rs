@@ -10,46 +10,16 @@ use indexmap::IndexMap;
 
 pub use security::{Direction, Rule, RuleChange};
 
+use crate::facts;
 use crate::resources::type_info;
 use crate::template::{Resource, Template, Value};
 
-/// Types that hold data a replacement or deletion would lose.
-pub const STATEFUL_TYPES: &[&str] = &[
-    "AWS::ElastiCache::ReplicationGroup",
-    "AWS::ElastiCache::CacheCluster",
-    "AWS::ElastiCache::ServerlessCache",
-    "AWS::ElastiCache::GlobalReplicationGroup",
-    "AWS::RDS::DBInstance",
-    "AWS::RDS::DBCluster",
-    "AWS::DynamoDB::Table",
-    "AWS::S3::Bucket",
-    "AWS::EFS::FileSystem",
-    "AWS::OpenSearchService::Domain",
-];
-
-/// Properties that give a resource a fixed physical name: CloudFormation cannot replace such a
-/// resource without a new name ("cannot update a stack when a custom-named resource requires
-/// replacing").
-pub const NAME_PROPERTIES: &[(&str, &str)] = &[
-    ("AWS::EC2::SecurityGroup", "GroupName"),
-    ("AWS::ElastiCache::SubnetGroup", "CacheSubnetGroupName"),
-    ("AWS::ElastiCache::ReplicationGroup", "ReplicationGroupId"),
-    ("AWS::ElastiCache::CacheCluster", "ClusterName"),
-    ("AWS::ElastiCache::ServerlessCache", "ServerlessCacheName"),
-    ("AWS::ElastiCache::UserGroup", "UserGroupId"),
-    ("AWS::ElastiCache::User", "UserId"),
-];
-
-pub fn is_stateful(type_name: &str) -> bool {
-    STATEFUL_TYPES.contains(&type_name)
-}
+pub use crate::facts::is_stateful;
 
 /// The property that names a resource of this type, if the resource sets it.
 pub fn fixed_name(resource: &Resource) -> Option<(&'static str, &Value)> {
-    NAME_PROPERTIES
-        .iter()
-        .find(|(t, _)| *t == resource.type_name)
-        .and_then(|(_, property)| resource.properties.get(*property).map(|v| (*property, v)))
+    let property = facts::name_property(&resource.type_name)?;
+    resource.properties.get(property).map(|v| (property, v))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

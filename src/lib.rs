@@ -42,10 +42,9 @@
 //! ```
 
 pub mod checks;
-pub mod cloud;
 pub mod constructs;
-pub mod deploy;
 pub mod diff;
+pub mod facts;
 pub mod parse;
 pub mod render;
 pub mod resources;

@@ -5,6 +5,7 @@ use heck::ToUpperCamelCase;
 
 use super::Finding;
 use super::stack::{LookupKind, NetworkRef, Stack};
+use crate::facts::elasticache as known;
 use crate::resources::{ec2, elasticache};
 use crate::template::{DeletionPolicy, Handle, Output, ResourceOptions, Value};
 
@@ -32,19 +33,21 @@ impl Engine {
         }
     }
 
-    /// Engine versions ElastiCache offers for a replication group, oldest first.
+    /// Engine versions to suggest for a new replication group, oldest first.
     pub fn versions(self) -> &'static [&'static str] {
-        match self {
-            Engine::Valkey => &["7.2", "8.0", "8.1", "8.2"],
-            Engine::Redis => &["4.0.10", "5.0.6", "6.0", "6.2", "7.0", "7.1"],
-        }
+        known::current_versions(self.name())
+    }
+
+    /// Whether ElastiCache has the version (outdated ones included: `check` judges those).
+    pub fn has_version(self, version: &str) -> bool {
+        known::version_exists(self.name(), version)
     }
 
     /// The version used when the stack does not name one.
     pub fn default_version(self) -> &'static str {
         match self {
-            Engine::Valkey => "8.0",
-            Engine::Redis => "7.1",
+            Engine::Valkey => known::DEFAULT_VALKEY_VERSION,
+            Engine::Redis => known::DEFAULT_REDIS_VERSION,
         }
     }
 }
@@ -190,7 +193,7 @@ impl CacheProps {
             .version
             .as_deref()
             .unwrap_or(self.engine.default_version());
-        if !self.engine.versions().contains(&version) {
+        if !self.engine.has_version(version) {
             findings.push(Finding::error(
                 "version",
                 format!(

@@ -43,6 +43,15 @@ impl Engine {
         }
     }
 
+    /// The engine's name in the ElastiCache API (`Engine`).
+    pub fn api_name(self) -> &'static str {
+        match self {
+            Engine::Valkey => "valkey",
+            Engine::Redis => "redis",
+            Engine::Memcached => "memcached",
+        }
+    }
+
     pub fn default_port(self) -> i64 {
         match self {
             Engine::Valkey | Engine::Redis => 6379,

@@ -2,8 +2,9 @@
 //! would block a replacement.
 
 use super::Hit;
-use super::context::{CacheKind, Context, SECURITY_GROUP};
+use super::context::{CacheKind, Context};
 use super::props;
+use crate::facts;
 use crate::template::{DeletionPolicy, Value};
 
 /// CF-DATA-001
@@ -42,19 +43,11 @@ pub fn keeps_data(cx: &Context<'_>, hits: &mut Vec<Hit>) {
     }
 }
 
-/// Resource types whose name property, once set, blocks replacement.
-const NAMED: &[(&str, &str)] = &[
-    (SECURITY_GROUP, "GroupName"),
-    ("AWS::ElastiCache::SubnetGroup", "CacheSubnetGroupName"),
-    ("AWS::ElastiCache::ReplicationGroup", "ReplicationGroupId"),
-    ("AWS::ElastiCache::CacheCluster", "ClusterName"),
-    ("AWS::ElastiCache::ServerlessCache", "ServerlessCacheName"),
-];
-
 /// CF-DATA-002
 pub fn fixed_names(cx: &Context<'_>, hits: &mut Vec<Hit>) {
     for (id, resource) in &cx.template.resources {
-        let Some((type_name, key)) = NAMED.iter().find(|(t, _)| *t == resource.type_name) else {
+        let type_name = resource.type_name.as_str();
+        let Some(key) = facts::name_property(type_name) else {
             continue;
         };
         // A computed name (`Fn::Sub`) is as fixed as a literal one for the stack's life.
@@ -65,7 +58,7 @@ pub fn fixed_names(cx: &Context<'_>, hits: &mut Vec<Hit>) {
         };
         hits.push(Hit::at(
             id,
-            *key,
+            key,
             format!("{name} is a fixed name: CloudFormation cannot replace this {type_name}"),
         ));
     }

@@ -4,60 +4,9 @@
 use super::Hit;
 use super::context::{CacheKind, Context, Engine};
 use super::props::{self, Known};
-
-/// Valkey versions ElastiCache offers.
-const VALKEY_VERSIONS: &[&str] = &["7.2", "8.0", "8.1", "8.2"];
-/// Redis OSS versions from 6 on, named by major and minor (`6.x` is ElastiCache's name for 6.0).
-const REDIS_VERSIONS: &[&str] = &["6.0", "6.x", "6.2", "7.0", "7.1"];
-/// Older Redis OSS versions ElastiCache has had; they exist, but are outdated.
-const OLD_REDIS_VERSIONS: &[&str] = &[
-    "2.6.13", "2.8.6", "2.8.19", "2.8.21", "2.8.22", "2.8.23", "2.8.24", "3.2.4", "3.2.6",
-    "3.2.10", "4.0.10", "5.0.0", "5.0.3", "5.0.4", "5.0.5", "5.0.6",
-];
-/// Redis OSS versions to suggest.
-const CURRENT_REDIS_VERSIONS: &[&str] = &["6.2", "7.0", "7.1"];
-
-/// Node families and their sizes (ElastiCache API reference, "Supported node types").
-const NODE_FAMILIES: &[(&str, &[&str])] = &[
-    ("t2", &["micro", "small", "medium"]),
-    ("t3", &["micro", "small", "medium"]),
-    ("t4g", &["micro", "small", "medium"]),
-    ("m4", &["large", "xlarge", "2xlarge", "4xlarge", "10xlarge"]),
-    (
-        "m5",
-        &[
-            "large", "xlarge", "2xlarge", "4xlarge", "12xlarge", "24xlarge",
-        ],
-    ),
-    ("m6g", GRAVITON_SIZES),
-    ("m7g", GRAVITON_SIZES),
-    (
-        "r4",
-        &[
-            "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "16xlarge",
-        ],
-    ),
-    (
-        "r5",
-        &[
-            "large", "xlarge", "2xlarge", "4xlarge", "12xlarge", "24xlarge",
-        ],
-    ),
-    ("r6g", GRAVITON_SIZES),
-    (
-        "r6gd",
-        &[
-            "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge",
-        ],
-    ),
-    ("r7g", GRAVITON_SIZES),
-    ("c7gn", GRAVITON_SIZES),
-];
-const GRAVITON_SIZES: &[&str] = &[
-    "large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge",
-];
-/// Families ElastiCache lists as previous generation: existing nodes run, new ones cannot be made.
-const PREVIOUS_FAMILIES: &[&str] = &["t1", "m1", "m2", "m3", "c1", "r3"];
+use crate::facts::elasticache::{
+    NODE_FAMILIES, PREVIOUS_FAMILIES, current_versions, version_exists,
+};
 
 /// CF-EC-001
 pub fn at_rest(cx: &Context<'_>, hits: &mut Vec<Hit>) {
@@ -354,23 +303,6 @@ pub fn engine_known(cx: &Context<'_>, hits: &mut Vec<Hit>) {
     }
 }
 
-/// Whether ElastiCache offers the version for the engine.
-fn version_exists(engine: Engine, version: &str) -> bool {
-    let listed = |versions: &[&str]| {
-        versions.contains(&version)
-            // `7.1.0` names the same version as `7.1`.
-            || props::major_minor(version).is_some_and(|(major, minor)| {
-                version.split('.').count() == 3
-                    && versions.contains(&format!("{major}.{minor}").as_str())
-            })
-    };
-    match engine {
-        Engine::Valkey => listed(VALKEY_VERSIONS),
-        Engine::Redis => listed(REDIS_VERSIONS) || OLD_REDIS_VERSIONS.contains(&version),
-        Engine::Memcached => true,
-    }
-}
-
 /// CF-EC-011
 pub fn engine_version(cx: &Context<'_>, hits: &mut Vec<Hit>) {
     for cache in &cx.caches {
@@ -381,19 +313,18 @@ pub fn engine_version(cx: &Context<'_>, hits: &mut Vec<Hit>) {
         let Some(engine) = cache.engine().filter(|e| e.is_redis_like()) else {
             continue;
         };
-        let choices = match engine {
-            Engine::Valkey => VALKEY_VERSIONS.join(", "),
-            _ => CURRENT_REDIS_VERSIONS.join(", "),
-        };
+        let choices = current_versions(engine.api_name()).join(", ");
         match cache.engine_version() {
-            Known::Is(version) if !version_exists(engine, version) => hits.push(Hit::at(
-                cache.id,
-                "EngineVersion",
-                format!(
-                    "{} has no version \"{version}\": use {choices}",
-                    engine.label()
-                ),
-            )),
+            Known::Is(version) if !version_exists(engine.api_name(), version) => {
+                hits.push(Hit::at(
+                    cache.id,
+                    "EngineVersion",
+                    format!(
+                        "{} has no version \"{version}\": use {choices}",
+                        engine.label()
+                    ),
+                ))
+            }
             Known::Absent if engine == Engine::Valkey => hits.push(Hit::at(
                 cache.id,
                 "EngineVersion",
@@ -413,7 +344,7 @@ pub fn engine_current(cx: &Context<'_>, hits: &mut Vec<Hit>) {
         let Known::Is(version) = cache.engine_version() else {
             continue;
         };
-        if version_exists(Engine::Redis, version)
+        if version_exists(Engine::Redis.api_name(), version)
             && props::major_minor(version).is_some_and(|v| v < (6, 2))
         {
             hits.push(Hit::at(

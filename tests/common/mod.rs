@@ -8,8 +8,24 @@ use std::process::{Child, Command, Output, Stdio};
 
 use serde_json::{Value, json};
 
+/// The repository's root (the workspace's): tests are declared both by the library at the root
+/// and by the cli package in `cli/`.
 pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .ancestors()
+        .find(|dir| dir.join("Cargo.lock").is_file())
+        .unwrap_or(&manifest)
+        .to_path_buf()
+}
+
+/// The `cfnforge` binary. Only the tests declared by the cli package (cli/Cargo.toml) have it;
+/// the library's tests share this module but run no binary.
+pub fn binary() -> PathBuf {
+    match option_env!("CARGO_BIN_EXE_cfnforge") {
+        Some(path) => PathBuf::from(path),
+        None => panic!("this test runs the cfnforge binary: declare it in cli/Cargo.toml"),
+    }
 }
 
 /// The virtualenv `tests/setup-venv` creates (`CFNFORGE_VENV` overrides it).
@@ -52,7 +68,7 @@ pub fn write_temp(dir: &Path, name: &str, text: &str) -> PathBuf {
 
 /// Runs the `cfnforge` binary in `cwd`.
 pub fn cfnforge(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cfnforge"))
+    Command::new(binary())
         .args(args)
         .current_dir(cwd)
         .output()
@@ -191,7 +207,7 @@ pub fn cfnforge_on(emulator: &Emulator, dir: &Path, args: &[&str]) -> Output {
 pub fn cfnforge_at(url: &str, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let stdout = tempfile::NamedTempFile::new().expect("temp file");
     let stderr = tempfile::NamedTempFile::new().expect("temp file");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cfnforge"))
+    let mut child = Command::new(binary())
         .args(args)
         .args(["--endpoint-url", url])
         .current_dir(dir)

@@ -167,7 +167,7 @@ impl Cloud for Faulty {
     }
     async fn network_names(
         &self,
-        kind: crate::constructs::LookupKind,
+        kind: cfnforge::constructs::LookupKind,
         vpc_id: Option<&str>,
     ) -> Result<Vec<crate::cloud::Named>, CloudError> {
         self.inner.network_names(kind, vpc_id).await

@@ -7,7 +7,7 @@ use super::{
     unique_name,
 };
 use crate::cloud::Cloud;
-use crate::parse::{PolicyRead, deletion_policies};
+use cfnforge::parse::{PolicyRead, deletion_policies};
 
 /// What `destroy` found and did.
 #[derive(Debug, Clone, PartialEq)]

@@ -7,9 +7,9 @@ use std::collections::VecDeque;
 use super::*;
 use crate::cloud::{ChangeSetDescription, StackDescription};
 use crate::cloud::{Found, Named};
-use crate::constructs::{Lookup, LookupKind};
-use crate::render::{self, Format};
-use crate::template::{Resource, Value};
+use cfnforge::constructs::{Lookup, LookupKind};
+use cfnforge::render::{self, Format};
+use cfnforge::template::{Resource, Value};
 
 /// One poll of a running operation: the stack's status then, and the events that appeared.
 struct Step {
@@ -941,7 +941,7 @@ fn destroy_honours_termination_protection_and_asks_first() {
 
     let mut template = cache_template(6379);
     template.resources["Cache"].options.deletion_policy =
-        Some(crate::template::DeletionPolicy::Snapshot);
+        Some(cfnforge::template::DeletionPolicy::Snapshot);
     let state = || State {
         stack: Some(stack("CREATE_COMPLETE")),
         template: Some(render::render(&template, Format::Yaml).unwrap()),

@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 use crate::cli::aws::{AwsArgs, Interrupt, key_value, open, start};
 use crate::cli::terminal::Terminal;
 use crate::cli::{Outcome, StacksDir, report};
-use cfnforge::deploy::{self, Approval, DeployOptions, DeployOutcome};
+use cfnforge_deploy::{self as deploy, Approval, DeployOptions, DeployOutcome};
 
 #[derive(Args)]
 pub struct DeployArgs {

@@ -7,11 +7,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use clap::Args;
 
 use crate::cli::{Outcome, StacksDir, report, select};
-use cfnforge::cloud::aws::{AwsCloud, Connection};
-use cfnforge::deploy::{DeployRequest, Pacing};
 use cfnforge::render::Format;
 use cfnforge::stackfile::StackFile;
 use cfnforge::synth;
+use cfnforge_deploy::cloud::aws::{AwsCloud, Connection};
+use cfnforge_deploy::{DeployRequest, Pacing};
 
 /// Where and as whom to call AWS; unset flags come from the environment and AWS config files.
 #[derive(Args, Clone)]

@@ -5,7 +5,7 @@ use clap::Args;
 use crate::cli::aws::{AwsArgs, Interrupt, start};
 use crate::cli::terminal::Terminal;
 use crate::cli::{Outcome, StacksDir, report};
-use cfnforge::deploy::{self, DeployOptions, DestroyOutcome};
+use cfnforge_deploy::{self as deploy, DeployOptions, DestroyOutcome};
 
 #[derive(Args)]
 pub struct DestroyArgs {

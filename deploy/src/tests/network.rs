@@ -218,7 +218,7 @@ fn a_template_over_51200_bytes_goes_through_cfnforges_bucket_created_once() {
         ..Default::default()
     };
     let template = big_template();
-    let key = crate::deploy::template_key(&request(template.clone()).template_body);
+    let key = crate::template_key(&request(template.clone()).template_body);
     let cloud = Scripted::new(state());
     let mut ui = Recorder::default();
     run(deploy(

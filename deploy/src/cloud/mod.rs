@@ -2,10 +2,11 @@
 //! emulator through the same SDK in tests, and scripted stand-ins in the deploy tests.
 
 pub mod aws;
+pub mod ec2;
 
 use std::future::Future;
 
-use crate::constructs::LookupKind;
+use cfnforge::constructs::LookupKind;
 
 /// A stack as DescribeStacks reports it.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -3,7 +3,12 @@
 //! replacement CloudFormation would refuse is reported before anything runs.
 //!
 //! Talks to AWS only through [`Cloud`]; talks to people only through [`Ui`].
+//!
+//! This crate sits on top of the `cfnforge` library, which knows nothing of AWS: the library
+//! builds and checks templates, this crate deploys them. It is the only crate that depends on
+//! the AWS SDK and an async runtime.
 
+pub mod cloud;
 mod destroy;
 mod follow;
 mod resolve;
@@ -20,10 +25,10 @@ use std::time::{Duration, Instant};
 use crate::cloud::{
     ChangeSetRequest, ChangeSetType, Cloud, CloudError, ResourceChange, StackEvent,
 };
-use crate::constructs::{Lookup, NetworkRef};
-use crate::diff;
-use crate::parse::{LooseTemplate, parse_loose};
-use crate::template::Template;
+use cfnforge::constructs::{Lookup, NetworkRef};
+use cfnforge::diff;
+use cfnforge::parse::{LooseTemplate, parse_loose};
+use cfnforge::template::Template;
 
 pub use destroy::{DestroyOutcome, destroy};
 pub use follow::follow;
@@ -251,7 +256,7 @@ pub async fn deploy<C: Cloud>(
     let pacing = &options.pacing;
     let started = Instant::now();
     let stack = request.stack_name.as_str();
-    if request.template_body.len() > crate::checks::MAX_BODY_BYTES {
+    if request.template_body.len() > cfnforge::checks::MAX_BODY_BYTES {
         return Err(DeployError::TemplateTooLarge(request.template_body.len()));
     }
     let parameters = resolve(
@@ -420,7 +425,7 @@ async fn create_change_set<C: Cloud>(
 
 /// The error for a stack operation that was started (or may have been) and then could not be
 /// followed: says so, with the stack's status if it can still be read.
-pub(super) async fn lost_track<C: Cloud>(
+pub(crate) async fn lost_track<C: Cloud>(
     cloud: &C,
     stack: &str,
     stack_id: &str,
@@ -441,7 +446,7 @@ pub(super) async fn lost_track<C: Cloud>(
     }
 }
 
-pub(super) fn confirm(options: &DeployOptions, ui: &mut dyn Ui, question: &str) -> Answer {
+pub(crate) fn confirm(options: &DeployOptions, ui: &mut dyn Ui, question: &str) -> Answer {
     if options.yes {
         Answer::Yes
     } else {

@@ -9,8 +9,8 @@
 use sha2::{Digest, Sha256};
 
 use super::{DeployError, DeployOptions, DeployRequest, Pacing, Ui, retry};
-use crate::checks::{MAX_BODY_BYTES, MAX_INLINE_BODY_BYTES};
 use crate::cloud::Cloud;
+use cfnforge::checks::{MAX_BODY_BYTES, MAX_INLINE_BODY_BYTES};
 
 /// Uploaded templates are only needed while a change set is created: a week is plenty.
 pub const EXPIRE_DAYS: i32 = 7;

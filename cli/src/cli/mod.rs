@@ -1,16 +1,23 @@
 //! Commands, one file each, and the one place errors are rendered for people (`report`).
 
+#[cfg(feature = "aws")]
 mod aws;
 mod check;
+#[cfg(feature = "aws")]
 mod deploy;
+#[cfg(feature = "aws")]
 mod destroy;
+#[cfg(feature = "aws")]
 mod diff;
 mod list;
 mod report;
 mod schema;
 mod select;
 mod synth;
+#[cfg(feature = "aws")]
 mod terminal;
+#[cfg(not(feature = "aws"))]
+mod without_aws;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,11 +39,23 @@ enum Command {
     /// Check stacks against best-practice and security rules.
     Check(check::CheckArgs),
     /// Deploy stacks through change sets and follow them to the end.
+    #[cfg(feature = "aws")]
     Deploy(deploy::DeployArgs),
     /// Compare deployed stacks with their stack files.
+    #[cfg(feature = "aws")]
     Diff(diff::DiffArgs),
     /// Delete stacks.
+    #[cfg(feature = "aws")]
     Destroy(destroy::DestroyArgs),
+    /// Deploy stacks (this build has no AWS support: see `cfnforge deploy`).
+    #[cfg(not(feature = "aws"))]
+    Deploy(without_aws::Args),
+    /// Compare deployed stacks (this build has no AWS support).
+    #[cfg(not(feature = "aws"))]
+    Diff(without_aws::Args),
+    /// Delete stacks (this build has no AWS support).
+    #[cfg(not(feature = "aws"))]
+    Destroy(without_aws::Args),
     /// List the stacks in the stacks folder.
     List(StacksDir),
     /// Print the JSON Schema of stack files.
@@ -60,6 +79,7 @@ pub enum Outcome {
     /// The command line asked for something that does not exist.
     Usage = 2,
     /// Ctrl-C (128 + SIGINT, as shells report it).
+    #[cfg_attr(not(feature = "aws"), allow(dead_code))]
     Interrupted = 130,
 }
 
@@ -68,9 +88,18 @@ pub fn run() -> ExitCode {
     let outcome = match cli.command {
         Command::Synth(args) => synth::run(args),
         Command::Check(args) => check::run(args),
+        #[cfg(feature = "aws")]
         Command::Deploy(args) => deploy::run(args),
+        #[cfg(feature = "aws")]
         Command::Diff(args) => diff::run(args),
+        #[cfg(feature = "aws")]
         Command::Destroy(args) => destroy::run(args),
+        #[cfg(not(feature = "aws"))]
+        Command::Deploy(_) => without_aws::run("deploy"),
+        #[cfg(not(feature = "aws"))]
+        Command::Diff(_) => without_aws::run("diff"),
+        #[cfg(not(feature = "aws"))]
+        Command::Destroy(_) => without_aws::run("destroy"),
         Command::List(dir) => list::run(&dir),
         Command::Schema => schema::run(),
     };

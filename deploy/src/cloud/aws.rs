@@ -7,12 +7,12 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_cloudformation as cfn;
 use aws_sdk_cloudformation::error::ProvideErrorMetadata;
-use aws_sdk_ec2 as ec2;
 use aws_sdk_s3 as s3;
 use aws_sdk_sts as sts;
 
-use crate::constructs::LookupKind;
+use cfnforge::constructs::LookupKind;
 
+use super::ec2::{Ec2, Element};
 use super::{
     ChangeDetail, ChangeSetDescription, ChangeSetRequest, ChangeSetType, Cloud, CloudError, Found,
     Named, ResourceChange, StackDescription, StackEvent, StackResource,
@@ -31,13 +31,13 @@ pub struct Connection {
 #[derive(Debug, Clone)]
 pub struct AwsCloud {
     cloudformation: cfn::Client,
-    ec2: ec2::Client,
+    /// EC2's Query API (see `ec2.rs`: three Describe calls do not need aws-sdk-ec2).
+    ec2: Ec2,
     s3: s3::Client,
     sts: sts::Client,
     region: Option<String>,
     /// Where each service is called, for messages.
     cloudformation_endpoint: String,
-    ec2_endpoint: String,
     s3_endpoint: String,
     sts_endpoint: String,
 }
@@ -77,12 +77,20 @@ impl AwsCloud {
         };
         AwsCloud {
             cloudformation_endpoint: endpoint("cloudformation"),
-            ec2_endpoint: endpoint("ec2"),
             s3_endpoint: endpoint("s3"),
             sts_endpoint: endpoint("sts"),
             region,
             cloudformation: cfn::Client::new(&config),
-            ec2: ec2::Client::new(&config),
+            ec2: Ec2::new(
+                config.credentials_provider(),
+                config.region().map(|r| r.as_ref()).unwrap_or("us-east-1"),
+                std::env::var("AWS_ENDPOINT_URL_EC2")
+                    .ok()
+                    .as_deref()
+                    .or(connection.endpoint_url.as_deref())
+                    .or(config.endpoint_url()),
+                ATTEMPT_TIMEOUT,
+            ),
             // An emulator answers on one host: buckets go in the path, not the host name.
             s3: s3::Client::from_conf(
                 s3::config::Builder::from(&config)
@@ -372,13 +380,9 @@ fn does_not_exist(err: &CloudError) -> bool {
     matches!(err, CloudError::Api { message, .. } if message.contains("does not exist"))
 }
 
-fn ec2_found(id: Option<&str>, tags: &[ec2::types::Tag], extra: &str) -> Option<Found> {
+fn ec2_found(id: Option<&str>, item: &Element, extra: &str) -> Option<Found> {
     let id = id?.to_string();
-    let name = tags
-        .iter()
-        .find(|t| t.key() == Some("Name"))
-        .and_then(|t| t.value())
-        .unwrap_or("-");
+    let name = item.name_tag().unwrap_or("-");
     Some(Found {
         label: format!("{id} (Name {name}{extra})"),
         id,
@@ -397,13 +401,6 @@ fn change_detail(detail: &cfn::types::ResourceChangeDetail) -> Option<ChangeDeta
         before: target.before_value().map(str::to_string),
         after: target.after_value().map(str::to_string),
     })
-}
-
-fn filter(name: &str, value: &str) -> ec2::types::Filter {
-    ec2::types::Filter::builder()
-        .name(name)
-        .values(value)
-        .build()
 }
 
 impl Cloud for AwsCloud {
@@ -579,17 +576,13 @@ impl Cloud for AwsCloud {
     }
 
     async fn vpcs_named(&self, name: &str) -> Result<Vec<Found>, CloudError> {
-        let output = self
+        let vpcs = self
             .ec2
-            .describe_vpcs()
-            .filters(filter("tag:Name", name))
-            .send()
-            .await
-            .map_err(|e| error("DescribeVpcs", &self.ec2_endpoint, e))?;
-        Ok(output
-            .vpcs()
+            .describe("DescribeVpcs", "vpcSet", &[("tag:Name", name)])
+            .await?;
+        Ok(vpcs
             .iter()
-            .filter_map(|v| ec2_found(v.vpc_id(), v.tags(), ""))
+            .filter_map(|v| ec2_found(v.text_of("vpcId"), v, ""))
             .collect())
     }
 
@@ -598,27 +591,21 @@ impl Cloud for AwsCloud {
         vpc_id: Option<&str>,
         name: &str,
     ) -> Result<Vec<Found>, CloudError> {
-        let mut request = self
+        let mut filters = vec![("tag:Name", name)];
+        filters.extend(vpc_id.map(|vpc| ("vpc-id", vpc)));
+        let subnets = self
             .ec2
-            .describe_subnets()
-            .filters(filter("tag:Name", name));
-        if let Some(vpc) = vpc_id {
-            request = request.filters(filter("vpc-id", vpc));
-        }
-        let output = request
-            .send()
-            .await
-            .map_err(|e| error("DescribeSubnets", &self.ec2_endpoint, e))?;
-        Ok(output
-            .subnets()
+            .describe("DescribeSubnets", "subnetSet", &filters)
+            .await?;
+        Ok(subnets
             .iter()
             .filter_map(|s| {
                 let place = format!(
                     ", {} in {}",
-                    s.availability_zone().unwrap_or("-"),
-                    s.vpc_id().unwrap_or("-")
+                    s.text_of("availabilityZone").unwrap_or("-"),
+                    s.text_of("vpcId").unwrap_or("-")
                 );
-                ec2_found(s.subnet_id(), s.tags(), &place)
+                ec2_found(s.text_of("subnetId"), s, &place)
             })
             .collect())
     }
@@ -631,24 +618,19 @@ impl Cloud for AwsCloud {
         let mut found: Vec<Found> = Vec::new();
         // A group is known by its group name or by its Name tag: ask for both.
         for key in ["group-name", "tag:Name"] {
-            let mut request = self
+            let mut filters = vec![(key, name)];
+            filters.extend(vpc_id.map(|vpc| ("vpc-id", vpc)));
+            let groups = self
                 .ec2
-                .describe_security_groups()
-                .filters(filter(key, name));
-            if let Some(vpc) = vpc_id {
-                request = request.filters(filter("vpc-id", vpc));
-            }
-            let output = request
-                .send()
-                .await
-                .map_err(|e| error("DescribeSecurityGroups", &self.ec2_endpoint, e))?;
-            for group in output.security_groups() {
+                .describe("DescribeSecurityGroups", "securityGroupInfo", &filters)
+                .await?;
+            for group in &groups {
                 let place = format!(
                     ", group name {} in {}",
-                    group.group_name().unwrap_or("-"),
-                    group.vpc_id().unwrap_or("-")
+                    group.text_of("groupName").unwrap_or("-"),
+                    group.text_of("vpcId").unwrap_or("-")
                 );
-                if let Some(f) = ec2_found(group.group_id(), group.tags(), &place)
+                if let Some(f) = ec2_found(group.text_of("groupId"), group, &place)
                     && !found.iter().any(|g| g.id == f.id)
                 {
                     found.push(f);
@@ -727,87 +709,37 @@ impl Cloud for AwsCloud {
         kind: LookupKind,
         vpc_id: Option<&str>,
     ) -> Result<Vec<Named>, CloudError> {
-        let name_tag = |tags: &[ec2::types::Tag]| {
-            tags.iter()
-                .find(|t| t.key() == Some("Name"))
-                .and_then(|t| t.value())
-                .map(str::to_string)
+        let filters: Vec<(&str, &str)> = vpc_id.map(|v| ("vpc-id", v)).into_iter().collect();
+        let (action, set, id_key) = match kind {
+            LookupKind::Subnet => ("DescribeSubnets", "subnetSet", "subnetId"),
+            LookupKind::Vpc => ("DescribeVpcs", "vpcSet", "vpcId"),
+            LookupKind::SecurityGroup => ("DescribeSecurityGroups", "securityGroupInfo", "groupId"),
         };
+        let items = self.ec2.describe(action, set, &filters).await?;
         let mut named = Vec::new();
-        let mut token = None;
-        loop {
-            match kind {
-                LookupKind::Subnet => {
-                    let output = self
-                        .ec2
-                        .describe_subnets()
-                        .set_filters(vpc_id.map(|v| vec![filter("vpc-id", v)]))
-                        .set_next_token(token)
-                        .send()
-                        .await
-                        .map_err(|e| error("DescribeSubnets", &self.ec2_endpoint, e))?;
-                    for s in output.subnets() {
-                        if let (Some(id), Some(name)) = (s.subnet_id(), name_tag(s.tags())) {
-                            named.push(Named {
-                                id: id.to_string(),
-                                name,
-                                vpc_id: s.vpc_id().unwrap_or_default().to_string(),
-                            });
-                        }
-                    }
-                    token = output.next_token().map(str::to_string);
+        for item in &items {
+            let Some(id) = item.text_of(id_key) else {
+                continue;
+            };
+            let vpc = item.text_of("vpcId").unwrap_or(id).to_string();
+            // A security group is known by its group name and by its Name tag.
+            let group_name = match kind {
+                LookupKind::SecurityGroup => item.text_of("groupName"),
+                _ => None,
+            };
+            let mut seen: Vec<&str> = Vec::new();
+            for name in group_name.into_iter().chain(item.name_tag()) {
+                if !seen.contains(&name) {
+                    seen.push(name);
+                    named.push(Named {
+                        id: id.to_string(),
+                        name: name.to_string(),
+                        vpc_id: vpc.clone(),
+                    });
                 }
-                LookupKind::Vpc => {
-                    let output = self
-                        .ec2
-                        .describe_vpcs()
-                        .set_filters(vpc_id.map(|v| vec![filter("vpc-id", v)]))
-                        .set_next_token(token)
-                        .send()
-                        .await
-                        .map_err(|e| error("DescribeVpcs", &self.ec2_endpoint, e))?;
-                    for v in output.vpcs() {
-                        if let (Some(id), Some(name)) = (v.vpc_id(), name_tag(v.tags())) {
-                            named.push(Named {
-                                id: id.to_string(),
-                                name,
-                                vpc_id: id.to_string(),
-                            });
-                        }
-                    }
-                    token = output.next_token().map(str::to_string);
-                }
-                LookupKind::SecurityGroup => {
-                    let output = self
-                        .ec2
-                        .describe_security_groups()
-                        .set_filters(vpc_id.map(|v| vec![filter("vpc-id", v)]))
-                        .set_next_token(token)
-                        .send()
-                        .await
-                        .map_err(|e| error("DescribeSecurityGroups", &self.ec2_endpoint, e))?;
-                    for g in output.security_groups() {
-                        let Some(id) = g.group_id() else { continue };
-                        let names = g.group_name().map(str::to_string).into_iter();
-                        let mut seen = Vec::new();
-                        for name in names.chain(name_tag(g.tags())) {
-                            if !seen.contains(&name) {
-                                seen.push(name.clone());
-                                named.push(Named {
-                                    id: id.to_string(),
-                                    name,
-                                    vpc_id: g.vpc_id().unwrap_or_default().to_string(),
-                                });
-                            }
-                        }
-                    }
-                    token = output.next_token().map(str::to_string);
-                }
-            }
-            if token.is_none() {
-                return Ok(named);
             }
         }
+        Ok(named)
     }
 
     async fn account_and_region(&self) -> Result<(String, String), CloudError> {

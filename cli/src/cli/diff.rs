@@ -4,9 +4,9 @@ use clap::Args;
 
 use crate::cli::aws::{AwsArgs, open, start};
 use crate::cli::{Outcome, StacksDir, report};
-use cfnforge::deploy;
 use cfnforge::diff::{Change, TemplateDiff, diff};
 use cfnforge::template::Value;
+use cfnforge_deploy as deploy;
 
 #[derive(Args)]
 pub struct DiffArgs {

@@ -3,7 +3,7 @@
 
 use super::{Answer, Approval, DeployError, DeployOptions, Ui, confirm};
 use crate::cloud::{ChangeSetDescription, Replacement};
-use crate::diff::{self, TemplateDiff, is_stateful};
+use cfnforge::diff::{self, TemplateDiff, is_stateful};
 
 /// Replacing a resource that keeps a fixed name fails in CloudFormation: say so before
 /// anything runs.

@@ -3,12 +3,14 @@
 
 use std::path::Path;
 
+#[cfg(feature = "aws")]
 use crate::cli::Outcome;
 use cfnforge::checks::Diagnostic;
-use cfnforge::deploy::DeployError;
 use cfnforge::rules::Level;
 use cfnforge::stackfile::{Problem, StackFileError};
 use cfnforge::synth::{SynthError, Synthesized};
+#[cfg(feature = "aws")]
+use cfnforge_deploy::DeployError;
 
 pub fn error(message: &str) {
     eprintln!("error: {message}");
@@ -77,6 +79,7 @@ pub fn synth_error(e: &SynthError) {
 }
 
 /// Reports why a deploy or destroy stopped; returns the exit outcome it means.
+#[cfg(feature = "aws")]
 pub fn deploy_error(e: &DeployError) -> Outcome {
     match e {
         DeployError::Interrupted { stack, status } => {

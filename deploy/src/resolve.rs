@@ -6,7 +6,7 @@
 //! found nearby and which `--parameter` sets the value instead.
 
 use crate::cloud::{Cloud, Found, Named};
-use crate::constructs::{Lookup, LookupKind, NetworkRef};
+use cfnforge::constructs::{Lookup, LookupKind, NetworkRef};
 
 use super::Pacing;
 use super::{DeployError, retry};

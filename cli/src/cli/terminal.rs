@@ -7,8 +7,8 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::aws::Interrupt;
-use cfnforge::cloud::{Replacement, ResourceChange, StackEvent};
-use cfnforge::deploy::{Answer, Ui};
+use cfnforge_deploy::cloud::{Replacement, ResourceChange, StackEvent};
+use cfnforge_deploy::{Answer, Ui};
 
 pub struct Terminal {
     spinner: Option<ProgressBar>,
@@ -185,7 +185,7 @@ fn ask(question: &str) -> Answer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cfnforge::cloud::ChangeDetail;
+    use cfnforge_deploy::cloud::ChangeDetail;
 
     #[test]
     fn the_table_says_may_replace_and_shows_values_before_and_after() {
