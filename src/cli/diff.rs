@@ -1,5 +1,6 @@
 //! `cfnforge diff`.
 
+use crate::cli::output::outln;
 use clap::Args;
 
 use crate::cli::aws::{AwsArgs, open, start};
@@ -46,7 +47,7 @@ pub fn run(args: DiffArgs) -> Outcome {
                 }
             };
             if deployed.is_none() {
-                println!("Stack {stack} does not exist yet: everything is new.");
+                outln!("Stack {stack} does not exist yet: everything is new.");
             }
             let changes = diff(
                 &deployed.unwrap_or_else(Template::default),
@@ -63,10 +64,10 @@ pub fn run(args: DiffArgs) -> Outcome {
 
 fn print(stack: &str, changes: &TemplateDiff) {
     if changes.is_empty() {
-        println!("Stack {stack}: no differences");
+        outln!("Stack {stack}: no differences");
         return;
     }
-    println!("Stack {stack}");
+    outln!("Stack {stack}");
     for r in &changes.resources {
         let sign = match r.change {
             Change::Added => "+",
@@ -88,22 +89,22 @@ fn print(stack: &str, changes: &TemplateDiff) {
         } else {
             format!(" [{}]", marks.join(", "))
         };
-        println!("{sign} {} {}{marks}", r.type_name, r.logical_id);
+        outln!("{sign} {} {}{marks}", r.type_name, r.logical_id);
         if r.change == Change::Modified {
             for p in &r.properties {
                 let replaces = if p.replaces { " (replaces)" } else { "" };
                 match (&p.old, &p.new) {
                     // Lists (ingress rules, subnet IDs) show the items that went and came.
                     (Some(Value::List(old)), Some(Value::List(new))) => {
-                        println!("    ~ {}:{replaces}", p.path);
+                        outln!("    ~ {}:{replaces}", p.path);
                         for item in old.iter().filter(|i| !new.contains(i)) {
-                            println!("        - {}", json(item));
+                            outln!("        - {}", json(item));
                         }
                         for item in new.iter().filter(|i| !old.contains(i)) {
-                            println!("        + {}", json(item));
+                            outln!("        + {}", json(item));
                         }
                     }
-                    _ => println!(
+                    _ => outln!(
                         "    ~ {}: {} -> {}{replaces}",
                         p.path,
                         show(&p.old),
@@ -114,10 +115,10 @@ fn print(stack: &str, changes: &TemplateDiff) {
         }
     }
     for (name, change) in &changes.parameters {
-        println!("{} Parameter {name}", sign(*change));
+        outln!("{} Parameter {name}", sign(*change));
     }
     for (name, change) in &changes.outputs {
-        println!("{} Output {name}", sign(*change));
+        outln!("{} Output {name}", sign(*change));
     }
 }
 

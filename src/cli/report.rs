@@ -1,6 +1,7 @@
 //! Renders errors, warnings and findings for people, on standard error. The only place that
 //! turns library errors into text.
 
+use crate::cli::output::errln;
 use std::path::Path;
 
 use crate::cli::Outcome;
@@ -11,11 +12,11 @@ use cfnforge::stackfile::{Problem, StackFileError};
 use cfnforge::synth::{SynthError, Synthesized};
 
 pub fn error(message: &str) {
-    eprintln!("error: {message}");
+    errln!("error: {message}");
 }
 
 pub fn info(message: &str) {
-    eprintln!("{message}");
+    errln!("{message}");
 }
 
 pub fn problem(path: &Path, problem: &Problem) {
@@ -24,7 +25,7 @@ pub fn problem(path: &Path, problem: &Problem) {
     } else {
         format!("{}: ", problem.key)
     };
-    eprintln!(
+    errln!(
         "{}: {}:{}:{}: {key}{}",
         problem.severity,
         path.display(),
@@ -33,12 +34,12 @@ pub fn problem(path: &Path, problem: &Problem) {
         problem.message
     );
     if let Some(snippet) = &problem.snippet {
-        eprintln!("{snippet}");
+        errln!("{snippet}");
     }
 }
 
 pub fn diagnostic(path: &Path, diagnostic: &Diagnostic) {
-    eprintln!(
+    errln!(
         "{}: {}: template {}: {}",
         diagnostic.severity,
         path.display(),
@@ -80,14 +81,18 @@ pub fn synth_error(e: &SynthError) {
 pub fn deploy_error(e: &DeployError) -> Outcome {
     match e {
         DeployError::Interrupted { stack, status } => {
-            eprintln!(
+            errln!(
                 "interrupted: stack {stack} is {status} and CloudFormation carries on; nothing was cancelled.\n  follow it with: aws cloudformation describe-stack-events --stack-name {stack}\n  or in the console, or run cfnforge deploy again once it is done"
             );
             Outcome::Interrupted
         }
+        DeployError::InterruptedAtQuestion(what) => {
+            errln!("interrupted: {what}");
+            Outcome::Interrupted
+        }
         DeployError::Refused { reason, remedy } => {
             error(reason);
-            eprintln!("  {remedy}");
+            errln!("  {remedy}");
             Outcome::Failed
         }
         DeployError::Failed {
@@ -95,7 +100,7 @@ pub fn deploy_error(e: &DeployError) -> Outcome {
             ..
         } => {
             error(&e.to_string());
-            eprintln!(
+            errln!(
                 "  root cause: {} ({}) {}: {}",
                 cause.logical_id,
                 cause.resource_type,
@@ -133,7 +138,7 @@ pub fn rule_findings(synthesized: &Synthesized) -> bool {
             .as_deref()
             .map(|p| format!(".{p}"))
             .unwrap_or_default();
-        eprintln!(
+        errln!(
             "{}: {}{place}: {} {resource}{property}: {}",
             level.name(),
             synthesized.path.display(),
@@ -142,7 +147,7 @@ pub fn rule_findings(synthesized: &Synthesized) -> bool {
         );
     }
     if errors {
-        eprintln!(
+        errln!(
             "  fix the stack, or suppress a rule that does not apply under `suppressions:` with the reason (cfnforge check shows why each rule matters)"
         );
     }

@@ -7,8 +7,8 @@ use aws_sdk_cloudformation::error::{DisplayErrorContext, ProvideErrorMetadata};
 use aws_sdk_ec2 as ec2;
 
 use super::{
-    ChangeSetDescription, ChangeSetRequest, ChangeSetType, Cloud, CloudError, Found,
-    ResourceChange, StackDescription, StackEvent,
+    ChangeSetDescription, ChangeSetRequest, ChangeSetSummary, ChangeSetType, Cloud, CloudError,
+    Found, ResourceChange, StackDescription, StackEvent,
 };
 
 /// Where and as whom to call AWS. Unset fields come from the environment and config files,
@@ -401,5 +401,37 @@ impl Cloud for AwsCloud {
             }
         }
         Ok(found)
+    }
+
+    async fn list_change_sets(&self, stack: &str) -> Result<Vec<ChangeSetSummary>, CloudError> {
+        let mut found = Vec::new();
+        let mut token = None;
+        loop {
+            let output = self
+                .cloudformation
+                .list_change_sets()
+                .stack_name(stack)
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| error("ListChangeSets", e))?;
+            found.extend(output.summaries().iter().map(|c| {
+                ChangeSetSummary {
+                    id: c.change_set_id().unwrap_or_default().to_string(),
+                    name: c.change_set_name().unwrap_or_default().to_string(),
+                    description: c.description().map(str::to_string),
+                    status: c
+                        .status()
+                        .map(|s| s.as_str().to_string())
+                        .unwrap_or_default(),
+                    execution_status: c.execution_status().map(|s| s.as_str().to_string()),
+                    creation_time: c.creation_time().map(|t| t.as_secs_f64()),
+                }
+            }));
+            token = output.next_token().map(str::to_string);
+            if token.is_none() {
+                return Ok(found);
+            }
+        }
     }
 }

@@ -56,6 +56,20 @@ pub struct ResourceChange {
     pub replacement: Option<String>,
 }
 
+/// A change set as ListChangeSets reports it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChangeSetSummary {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    /// CREATE_PENDING, CREATE_IN_PROGRESS, CREATE_COMPLETE, FAILED, ...
+    pub status: String,
+    /// AVAILABLE, UNAVAILABLE, EXECUTE_IN_PROGRESS, ..., OBSOLETE.
+    pub execution_status: Option<String>,
+    /// Seconds since the Unix epoch.
+    pub creation_time: Option<f64>,
+}
+
 /// One event of a stack.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StackEvent {
@@ -157,4 +171,9 @@ pub trait Cloud {
         vpc_id: Option<&str>,
         name: &str,
     ) -> impl Future<Output = Result<Vec<Found>, CloudError>>;
+    /// The stack's change sets (ListChangeSets), all pages.
+    fn list_change_sets(
+        &self,
+        stack: &str,
+    ) -> impl Future<Output = Result<Vec<ChangeSetSummary>, CloudError>>;
 }
