@@ -26,6 +26,7 @@ def main() -> None:
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
         import emulator.cfn_changesets  # noqa: F401
         import emulator.cfn_elasticache  # noqa: F401
+        import emulator.cfn_review  # noqa: F401
 
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
