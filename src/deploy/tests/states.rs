@@ -158,6 +158,12 @@ fn a_stack_in_review_with_someone_elses_change_sets_is_not_deleted() {
             left_by_cfnforge("cfnforge-1"),
             someone_elses("platform-review"),
         ],
+        // What would happen if it went ahead: a deleted stack, created again.
+        change_set: ready_change_set(vec![("Add", None)]),
+        timeline: VecDeque::from([
+            step("DELETE_COMPLETE", vec![]),
+            step("CREATE_COMPLETE", vec![]),
+        ]),
         ..Default::default()
     });
     let options = DeployOptions {
@@ -402,6 +408,8 @@ fn a_change_set_made_obsolete_at_the_question_is_not_executed() {
     // makes CloudFormation delete B's and start updating the stack.
     let cloud = Scripted::new(State {
         change_set: ready_change_set(vec![("Add", None)]),
+        // What would happen if it executed anyway.
+        timeline: VecDeque::from([step("UPDATE_COMPLETE", vec![])]),
         ..deployed(&cache_template(6379))
     });
     let mut ui = Meanwhile::new(Answer::Yes, || {
@@ -432,6 +440,8 @@ fn a_change_set_made_obsolete_at_the_question_is_not_executed() {
     // B's change set still there, but another operation runs on the stack: not executed.
     let cloud = Scripted::new(State {
         change_set: ready_change_set(vec![("Add", None)]),
+        // What would happen if it executed anyway.
+        timeline: VecDeque::from([step("UPDATE_COMPLETE", vec![])]),
         ..deployed(&cache_template(6379))
     });
     let mut ui = Meanwhile::new(Answer::Yes, || {
