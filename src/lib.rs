@@ -41,6 +41,9 @@
 //! SubnetGroup::new("only the description");
 //! ```
 
+// The library never prints: it talks to people through its return values and deploy::Ui.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod checks;
 pub mod constructs;
 pub mod diff;

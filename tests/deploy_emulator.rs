@@ -4,16 +4,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
-use common::{Emulator, cfnforge_on as cfnforge, text, workspace, write_stack};
+use common::{Emulator, cfnforge_on as cfnforge, outputs_file, text, workspace, write_stack};
 use serde_json::{Value, json};
 
 const SEED: &str = include_str!("../stacks/bandup-redis.yaml");
-
-fn outputs_file(dir: &Path) -> PathBuf {
-    dir.join("outputs.json")
-}
 
 #[test]
 fn deploy_creates_the_seed_cache_updates_it_and_destroy_removes_it() {

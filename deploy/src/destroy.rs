@@ -97,6 +97,11 @@ pub async fn destroy<C: Cloud>(
                 "confirmation needed and no terminal to ask on: pass --yes".to_string(),
             ));
         }
+        Answer::Interrupted => {
+            return Err(DeployError::InterruptedAtQuestion(format!(
+                "stack {stack} was not deleted"
+            )));
+        }
     }
     let seen = event_ids(cloud, &current.stack_id, pacing).await?;
     let token = unique_name("cfnforge-delete");

@@ -44,7 +44,21 @@ pub async fn follow<C: Cloud>(
     ui: &mut dyn Ui,
     started: Instant,
 ) -> Result<(StackDescription, Option<StackEvent>), DeployError> {
-    ui.following();
+    // Ctrl-C means "stop following" only while this runs.
+    ui.following(true);
+    let result = follow_until_settled(cloud, stack_id, seen, pacing, ui, started).await;
+    ui.following(false);
+    result
+}
+
+async fn follow_until_settled<C: Cloud>(
+    cloud: &C,
+    stack_id: &str,
+    seen: HashSet<String>,
+    pacing: &Pacing,
+    ui: &mut dyn Ui,
+    started: Instant,
+) -> Result<(StackDescription, Option<StackEvent>), DeployError> {
     let mut review_since: Option<Instant> = None;
     let mut feed = EventFeed {
         seen,

@@ -23,7 +23,8 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use crate::cloud::{
-    ChangeSetRequest, ChangeSetType, Cloud, CloudError, ResourceChange, StackEvent,
+    ChangeSetRequest, ChangeSetSummary, ChangeSetType, Cloud, CloudError, ResourceChange,
+    StackDescription, StackEvent,
 };
 use cfnforge::constructs::{Lookup, NetworkRef};
 use cfnforge::diff;
@@ -48,6 +49,8 @@ pub enum Answer {
     No,
     /// Nobody can answer: standard input is not a terminal.
     NoTerminal,
+    /// Ctrl-C at the question: stop, with nothing started.
+    Interrupted,
 }
 
 /// How deploy talks to the person running it. The library never prints.
@@ -60,10 +63,10 @@ pub trait Ui {
     /// Still waiting; `status` is the stack's current status.
     fn waiting(&mut self, elapsed: Duration, status: &str);
     fn confirm(&mut self, question: &str) -> Answer;
-    /// A stack operation is running and being followed: from now on Ctrl-C means "stop
-    /// following" (see [`Ui::interrupted`]).
-    fn following(&mut self) {}
-    /// Whether the user asked to stop following (Ctrl-C).
+    /// A stack operation is being followed (`true`), or no longer (`false`): in between, Ctrl-C
+    /// means "stop following" (see [`Ui::interrupted`]), and only then.
+    fn following(&mut self, _active: bool) {}
+    /// Whether the user asked to stop following (Ctrl-C) since following began.
     fn interrupted(&self) -> bool;
 }
 
@@ -194,6 +197,32 @@ pub enum DeployError {
     /// Ctrl-C: CloudFormation carries on; nothing was cancelled.
     #[error("interrupted while stack {stack} was {status}")]
     Interrupted { stack: String, status: String },
+    /// Ctrl-C at a question: nothing was started.
+    #[error("interrupted at the question: {0}")]
+    InterruptedAtQuestion(String),
+    /// The stack was deleted (by someone else) while deploy followed its operation.
+    #[error(
+        "stack {stack} was deleted while this deploy followed it ({status}): nothing is deployed, and no outputs are reported"
+    )]
+    StackDeleted { stack: String, status: String },
+    /// A stack in review holds change sets cfnforge did not make: deploy will not delete them.
+    #[error(
+        "stack {stack} is REVIEW_IN_PROGRESS with change sets cfnforge did not create: {}; not deleted. Execute or delete them (aws cloudformation delete-change-set --stack-name {stack} --change-set-name NAME), then deploy again",
+        .change_sets.join(", ")
+    )]
+    ForeignChangeSets {
+        stack: String,
+        change_sets: Vec<String>,
+    },
+    /// Someone else changed the stack between this deploy's change set and its execution.
+    #[error(
+        "change set {change_set} of stack {stack} was not executed: {reason}. Another deploy or person changed the stack meanwhile; run deploy again to see the changes against the stack as it is now"
+    )]
+    Superseded {
+        stack: String,
+        change_set: String,
+        reason: String,
+    },
 }
 
 const NO_CHANGES: [&str; 2] = ["didn't contain changes", "No updates are to be performed"];
@@ -210,10 +239,11 @@ fn is_settled(status: &str) -> bool {
     !status.ends_with("_IN_PROGRESS")
 }
 
-fn is_success(status: &str) -> bool {
+/// Statuses a deploy ends well in.
+fn is_deployed(status: &str) -> bool {
     matches!(
         status,
-        "CREATE_COMPLETE" | "UPDATE_COMPLETE" | "IMPORT_COMPLETE" | "DELETE_COMPLETE"
+        "CREATE_COMPLETE" | "UPDATE_COMPLETE" | "IMPORT_COMPLETE"
     )
 }
 
@@ -221,6 +251,16 @@ fn is_success(status: &str) -> bool {
 /// short forms, `Hooks`, `Fn::ForEach`... are read or set aside (see [`parse_loose`]).
 pub fn parse_deployed(body: &str) -> Result<LooseTemplate, DeployError> {
     parse_loose(body).map_err(|e| DeployError::DeployedTemplate(e.to_string()))
+}
+
+/// How cfnforge names and describes the change sets it creates: what tells them from other
+/// people's.
+const CHANGE_SET_PREFIX: &str = "cfnforge-";
+const CHANGE_SET_DESCRIPTION: &str = "Created by cfnforge deploy";
+
+fn is_ours(change_set: &ChangeSetSummary) -> bool {
+    change_set.name.starts_with(CHANGE_SET_PREFIX)
+        && change_set.description.as_deref() == Some(CHANGE_SET_DESCRIPTION)
 }
 
 /// The deployed template, or `None` for a stack that does not exist.
@@ -269,6 +309,9 @@ pub async fn deploy<C: Cloud>(
     .await?;
 
     let existing = settle(cloud, stack, options, ui, started).await?;
+    if let Some(current) = &existing {
+        pending_review(cloud, current, pacing, ui).await?;
+    }
     let change_set_type = match &existing {
         Some(_) => ChangeSetType::Update,
         _ => ChangeSetType::Create,
@@ -290,8 +333,9 @@ pub async fn deploy<C: Cloud>(
     let staged = upload::stage(cloud, request, options, ui).await?;
 
     // Unique to this deploy, and sent as ClientToken: a retry after a lost answer finds the
-    // change set made rather than making a second one.
-    let name = unique_name("cfnforge");
+    // change set made rather than making a second one. The prefix tells cfnforge's change sets
+    // from other people's.
+    let name = unique_name(CHANGE_SET_PREFIX.trim_end_matches('-'));
     let change_set_request = ChangeSetRequest {
         stack_name: stack.to_string(),
         change_set_name: name.clone(),
@@ -300,7 +344,7 @@ pub async fn deploy<C: Cloud>(
         template_url: staged.map(|s| s.url),
         parameters,
         tags: request.tags.clone(),
-        description: "Created by cfnforge deploy".to_string(),
+        description: CHANGE_SET_DESCRIPTION.to_string(),
         client_token: name.clone(),
     };
     let id = match create_change_set(cloud, &change_set_request, pacing).await {
@@ -311,32 +355,49 @@ pub async fn deploy<C: Cloud>(
                 outputs: existing.map(|s| s.outputs).unwrap_or_default(),
             });
         }
+        Err(e) if change_set_type == ChangeSetType::Create && already_exists(&e) => {
+            return Err(DeployError::Superseded {
+                stack: stack.to_string(),
+                change_set: name,
+                reason: "the stack was created by someone else after this deploy found none"
+                    .to_string(),
+            });
+        }
         Err(e) => return Err(e.into()),
+    };
+    let ours = Pending {
+        stack,
+        id: &id,
+        change_set_type,
     };
     let change_set = wait_for_change_set(cloud, &id, pacing).await?;
     if change_set.status == "FAILED" {
         let reason = change_set.status_reason.unwrap_or_default();
-        retry(pacing, || cloud.delete_change_set(&id)).await?;
         if means_no_changes(&reason) {
+            retry(pacing, || cloud.delete_change_set(&id)).await?;
             ui.info(&format!("{stack}: no changes"));
             return Ok(DeployOutcome::NoChanges {
                 outputs: existing.map(|s| s.outputs).unwrap_or_default(),
             });
         }
-        return Err(DeployError::ChangeSetFailed(reason));
+        return Err(ours
+            .abandon(cloud, DeployError::ChangeSetFailed(reason), options, ui)
+            .await);
     }
     ui.changes(&change_set.changes);
 
     if let Err(refusal) = check_safety(&planned, &change_set, options) {
-        retry(pacing, || cloud.delete_change_set(&id)).await?;
-        return Err(refusal);
+        return Err(ours.abandon(cloud, refusal, options, ui).await);
     }
     if options.no_execute {
         return Ok(DeployOutcome::ChangeSetCreated { name, id });
     }
     if let Err(refusal) = approve(&planned, options, ui) {
-        retry(pacing, || cloud.delete_change_set(&id)).await?;
-        return Err(refusal);
+        return Err(ours.abandon(cloud, refusal, options, ui).await);
+    }
+    // A question can wait for minutes: someone else may have run their change set since.
+    if let Err(stale) = ours.still_executable(cloud, &name, pacing).await {
+        return Err(ours.abandon(cloud, stale, options, ui).await);
     }
 
     let seen = match &existing {
@@ -354,15 +415,30 @@ pub async fn deploy<C: Cloud>(
     .unwrap_or(stack)
     .to_string();
     let token = format!("{name}-execute");
-    if let Err(cause) = retry(pacing, || cloud.execute_change_set(&id, &token)).await {
-        return Err(lost_track(
-            cloud,
-            stack,
-            &stack_id,
-            format!("change set {name} may have been executed (its answer did not arrive)"),
-            cause,
-        )
-        .await);
+    match retry(pacing, || cloud.execute_change_set(&id, &token)).await {
+        Ok(()) => {}
+        // Someone else's change set ran first: CloudFormation deleted or obsoleted ours.
+        Err(CloudError::Api {
+            code: Some(code),
+            message,
+            ..
+        }) if code.contains("ChangeSetNotFound") || code.contains("InvalidChangeSetStatus") => {
+            return Err(DeployError::Superseded {
+                stack: stack.to_string(),
+                change_set: name,
+                reason: message,
+            });
+        }
+        Err(cause) => {
+            return Err(lost_track(
+                cloud,
+                stack,
+                &stack_id,
+                format!("change set {name} may have been executed (its answer did not arrive)"),
+                cause,
+            )
+            .await);
+        }
     }
     let (description, failed) = match follow(cloud, &stack_id, seen, pacing, ui, started).await {
         Err(DeployError::Cloud(cause)) => {
@@ -377,7 +453,14 @@ pub async fn deploy<C: Cloud>(
         }
         other => other?,
     };
-    if !is_success(&description.status) {
+    if description.status.starts_with("DELETE_") {
+        // Someone deleted the stack under us: its last outputs describe nothing that exists.
+        return Err(DeployError::StackDeleted {
+            stack: stack.to_string(),
+            status: description.status,
+        });
+    }
+    if !is_deployed(&description.status) {
         return Err(DeployError::Failed {
             stack: stack.to_string(),
             status: description.status,
@@ -444,6 +527,174 @@ pub(crate) async fn lost_track<C: Cloud>(
         status,
         cause: Box::new(cause),
     }
+}
+
+/// A CREATE change set for a stack that exists: "Stack [NAME] already exists and cannot be
+/// created again with the changeSet [NAME]" (a ValidationError; AlreadyExistsException is about
+/// the change set's own name).
+fn already_exists(e: &CloudError) -> bool {
+    matches!(e, CloudError::Api { code, message, .. }
+        if message.contains("already exists")
+            && !code.as_deref().is_some_and(|c| c.contains("AlreadyExists")))
+}
+
+/// Change sets waiting for review on a stack this deploy is about to update: executing ours
+/// makes CloudFormation delete them, which another deploy waiting on one will notice.
+async fn pending_review<C: Cloud>(
+    cloud: &C,
+    current: &StackDescription,
+    pacing: &Pacing,
+    ui: &mut dyn Ui,
+) -> Result<(), DeployError> {
+    let id = if current.stack_id.is_empty() {
+        current.name.as_str()
+    } else {
+        current.stack_id.as_str()
+    };
+    let pending: Vec<String> = retry(pacing, || cloud.list_change_sets(id))
+        .await?
+        .into_iter()
+        .filter(|c| c.execution_status.as_deref() == Some("AVAILABLE"))
+        .map(|c| describe_change_set_summary(&c))
+        .collect();
+    if !pending.is_empty() {
+        ui.info(&format!(
+            "{}: change sets pending review: {}. Executing this deploy's change set makes CloudFormation delete them (another cfnforge deploy waiting on one will stop)",
+            current.name,
+            pending.join(", ")
+        ));
+    }
+    Ok(())
+}
+
+/// A change set's name and who made it, for messages.
+fn describe_change_set_summary(change_set: &ChangeSetSummary) -> String {
+    let by = if is_ours(change_set) {
+        "by cfnforge"
+    } else {
+        "not by cfnforge"
+    };
+    format!("{} ({by})", change_set.name)
+}
+
+/// The change set this deploy created, until it is executed.
+struct Pending<'a> {
+    stack: &'a str,
+    id: &'a str,
+    change_set_type: ChangeSetType,
+}
+
+impl Pending<'_> {
+    /// Whether the change set can still be executed as reviewed: it exists, is AVAILABLE, and
+    /// no other operation runs on the stack.
+    async fn still_executable<C: Cloud>(
+        &self,
+        cloud: &C,
+        name: &str,
+        pacing: &Pacing,
+    ) -> Result<(), DeployError> {
+        let stale = |reason: String| DeployError::Superseded {
+            stack: self.stack.to_string(),
+            change_set: name.to_string(),
+            reason,
+        };
+        let change_set = match retry(pacing, || cloud.describe_change_set(self.id)).await {
+            Ok(change_set) => change_set,
+            Err(e) if is_not_found(&e) => {
+                return Err(stale(
+                    "it no longer exists (CloudFormation deletes a stack's other change sets when one is executed)".to_string(),
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if let Some(status) = change_set
+            .execution_status
+            .as_deref()
+            .filter(|s| *s != "AVAILABLE")
+        {
+            return Err(stale(format!("its execution status is {status}")));
+        }
+        match retry(pacing, || cloud.describe_stack(self.stack)).await? {
+            None => Err(stale("the stack no longer exists".to_string())),
+            Some(now) if !is_settled(&now.status) && now.status != "REVIEW_IN_PROGRESS" => {
+                Err(stale(format!(
+                    "the stack is {} (another operation runs)",
+                    now.status
+                )))
+            }
+            Some(_) => Ok(()),
+        }
+    }
+
+    /// Deletes what this deploy made before it stops without executing: its change set and,
+    /// for a CREATE, the empty stack the change set made (only if nobody else has a change set
+    /// on it). Returns `why`; a clean-up that fails is reported, not fatal.
+    async fn abandon<C: Cloud>(
+        &self,
+        cloud: &C,
+        why: DeployError,
+        options: &DeployOptions,
+        ui: &mut dyn Ui,
+    ) -> DeployError {
+        let pacing = &options.pacing;
+        match retry(pacing, || cloud.delete_change_set(self.id)).await {
+            Ok(()) => {}
+            Err(e) if is_not_found(&e) => {}
+            Err(e) => {
+                ui.info(&format!(
+                    "{}: could not delete change set {}: {e}",
+                    self.stack, self.id
+                ));
+                return why;
+            }
+        }
+        if self.change_set_type == ChangeSetType::Create
+            && let Err(e) = self.delete_empty_stack(cloud, options, ui).await
+        {
+            ui.info(&format!(
+                "{}: could not delete the empty stack the change set made: {e}",
+                self.stack
+            ));
+        }
+        why
+    }
+
+    async fn delete_empty_stack<C: Cloud>(
+        &self,
+        cloud: &C,
+        options: &DeployOptions,
+        ui: &mut dyn Ui,
+    ) -> Result<(), DeployError> {
+        let pacing = &options.pacing;
+        let Some(stack) = retry(pacing, || cloud.describe_stack(self.stack)).await? else {
+            return Ok(());
+        };
+        if stack.status != "REVIEW_IN_PROGRESS" {
+            return Ok(());
+        }
+        let others = retry(pacing, || cloud.list_change_sets(&stack.stack_id)).await?;
+        if !others.is_empty() {
+            let names: Vec<String> = others.iter().map(describe_change_set_summary).collect();
+            ui.info(&format!(
+                "{}: left REVIEW_IN_PROGRESS, it holds other change sets: {}",
+                self.stack,
+                names.join(", ")
+            ));
+            return Ok(());
+        }
+        let token = unique_name("cfnforge-delete");
+        retry(pacing, || cloud.delete_stack(&stack.stack_id, &token)).await?;
+        ui.info(&format!(
+            "{}: deleted this deploy's change set and the empty stack it made",
+            self.stack
+        ));
+        Ok(())
+    }
+}
+
+fn is_not_found(e: &CloudError) -> bool {
+    matches!(e, CloudError::Api { code, message, .. }
+        if code.as_deref().is_some_and(|c| c.contains("NotFound")) || message.contains("does not exist"))
 }
 
 pub(crate) fn confirm(options: &DeployOptions, ui: &mut dyn Ui, question: &str) -> Answer {

@@ -134,5 +134,8 @@ pub(super) fn approve(
             "approval needed and no terminal to ask on: pass --yes, or --require-approval never"
                 .to_string(),
         )),
+        Answer::Interrupted => Err(DeployError::InterruptedAtQuestion(
+            "not deployed: the change set was not executed".to_string(),
+        )),
     }
 }

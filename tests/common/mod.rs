@@ -197,6 +197,33 @@ pub fn write_stack(dir: &Path, text: &str) {
 /// A cfnforge command that has not ended by then is taken to hang, and killed.
 pub const HANG: std::time::Duration = std::time::Duration::from_secs(120);
 
+/// cfnforge with `args`, in `dir`, pointed at `url` with test credentials and no AWS config.
+pub fn command_at(url: &str, dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(binary());
+    command
+        .args(args)
+        .args(["--endpoint-url", url])
+        .current_dir(dir)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("NO_PROXY", "127.0.0.1")
+        .env_remove("AWS_PROFILE");
+    command
+}
+
+/// [`command_at`] the emulator.
+pub fn command(emulator: &Emulator, dir: &Path, args: &[&str]) -> Command {
+    command_at(&emulator.url, dir, args)
+}
+
+/// Where deploy's `--outputs-file` goes in the tests.
+pub fn outputs_file(dir: &Path) -> PathBuf {
+    dir.join("outputs.json")
+}
+
 /// Runs cfnforge in `dir` against the emulator, with test credentials.
 pub fn cfnforge_on(emulator: &Emulator, dir: &Path, args: &[&str]) -> Output {
     cfnforge_at(&emulator.url, dir, args, &[])
@@ -207,17 +234,7 @@ pub fn cfnforge_on(emulator: &Emulator, dir: &Path, args: &[&str]) -> Output {
 pub fn cfnforge_at(url: &str, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let stdout = tempfile::NamedTempFile::new().expect("temp file");
     let stderr = tempfile::NamedTempFile::new().expect("temp file");
-    let mut child = Command::new(binary())
-        .args(args)
-        .args(["--endpoint-url", url])
-        .current_dir(dir)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env("NO_PROXY", "127.0.0.1")
-        .env_remove("AWS_PROFILE")
+    let mut child = command_at(url, dir, args)
         .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(stdout.reopen().expect("reopen"))

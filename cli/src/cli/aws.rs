@@ -1,9 +1,6 @@
 //! What the commands that talk to AWS share: connection flags, the runtime, Ctrl-C, and the
 //! synthesis that comes before every deploy and diff.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-
 use clap::Args;
 
 use crate::cli::{Outcome, StacksDir, report, select};
@@ -73,33 +70,6 @@ fn runtime() -> Result<tokio::runtime::Runtime, Outcome> {
             report::error(&format!("cannot start the async runtime: {e}"));
             Outcome::Failed
         })
-}
-
-/// Ctrl-C while a stack operation is followed. Armed only then: from that moment the process
-/// no longer dies on Ctrl-C, so a yes/no question before it can still be answered with Ctrl-C.
-#[derive(Clone, Default)]
-pub struct Interrupt {
-    pressed: Arc<AtomicBool>,
-    armed: Arc<AtomicBool>,
-}
-
-impl Interrupt {
-    /// Starts listening for Ctrl-C (within the runtime it is called in), once.
-    pub fn arm(&self) {
-        if self.armed.swap(true, Ordering::SeqCst) {
-            return;
-        }
-        let pressed = self.pressed.clone();
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                pressed.store(true, Ordering::SeqCst);
-            }
-        });
-    }
-
-    pub fn pressed(&self) -> bool {
-        self.pressed.load(Ordering::SeqCst)
-    }
 }
 
 /// Synthesizes a stack and connects to its region: what deploy and diff start each stack with.

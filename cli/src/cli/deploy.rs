@@ -1,11 +1,13 @@
 //! `cfnforge deploy`.
 
+use crate::cli::output::outln;
 use std::path::PathBuf;
 
 use clap::Args;
 use indexmap::IndexMap;
 
-use crate::cli::aws::{AwsArgs, Interrupt, key_value, open, start};
+use crate::cli::aws::{AwsArgs, key_value, open, start};
+use crate::cli::interrupt::Interrupt;
 use crate::cli::terminal::Terminal;
 use crate::cli::{Outcome, StacksDir, report};
 use cfnforge_deploy::{self as deploy, Approval, DeployOptions, DeployOutcome};
@@ -70,7 +72,7 @@ pub fn run(args: DeployArgs) -> Outcome {
     };
     let mut all_outputs: IndexMap<String, IndexMap<String, String>> = IndexMap::new();
     runtime.block_on(async {
-        let interrupt = Interrupt::default();
+        let interrupt = Interrupt::listen();
         for file in &files {
             let (request, cloud) = match open(file, &args.aws).await {
                 Ok(opened) => opened,
@@ -125,8 +127,8 @@ fn print_outputs(stack: &str, outputs: &[(String, String)]) {
     if outputs.is_empty() {
         return;
     }
-    println!("Outputs of {stack}:");
+    outln!("Outputs of {stack}:");
     for (key, value) in outputs {
-        println!("  {key} = {value}");
+        outln!("  {key} = {value}");
     }
 }

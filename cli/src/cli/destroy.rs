@@ -2,7 +2,8 @@
 
 use clap::Args;
 
-use crate::cli::aws::{AwsArgs, Interrupt, start};
+use crate::cli::aws::{AwsArgs, start};
+use crate::cli::interrupt::Interrupt;
 use crate::cli::terminal::Terminal;
 use crate::cli::{Outcome, StacksDir, report};
 use cfnforge_deploy::{self as deploy, DeployOptions, DestroyOutcome};
@@ -32,7 +33,7 @@ pub fn run(args: DestroyArgs) -> Outcome {
         ..Default::default()
     };
     runtime.block_on(async {
-        let interrupt = Interrupt::default();
+        let interrupt = Interrupt::listen();
         for file in &files {
             let stack = file.spec.stack.value.clone();
             let cloud = args.aws.connect(file).await;
@@ -45,6 +46,9 @@ pub fn run(args: DestroyArgs) -> Outcome {
                     report::info(&format!("{stack}: DELETE_COMPLETE"))
                 }
                 Err(e) => outcome = report::deploy_error(&e),
+            }
+            if outcome == Outcome::Interrupted {
+                break;
             }
         }
     });

@@ -1,5 +1,6 @@
 //! `cfnforge diff`.
 
+use crate::cli::output::outln;
 use clap::Args;
 
 use crate::cli::aws::{AwsArgs, open, start};
@@ -62,10 +63,10 @@ pub fn run(args: DiffArgs) -> Outcome {
             match args.format {
                 DiffFormat::Text => {
                     if !exists {
-                        println!("Stack {stack} does not exist yet: everything is new.");
+                        outln!("Stack {stack} does not exist yet: everything is new.");
                     }
                     if let Some(note) = &note {
-                        println!("{note}");
+                        outln!("{note}");
                     }
                     print(stack, &changes);
                 }
@@ -83,7 +84,7 @@ pub fn run(args: DiffArgs) -> Outcome {
     });
     if args.format == DiffFormat::Json {
         let document = serde_json::json!({ "version": 1, "stacks": documents });
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&document).unwrap_or_default()
         );
@@ -139,10 +140,10 @@ fn to_json(stack: &str, exists: bool, changes: &TemplateDiff) -> serde_json::Val
 
 fn print(stack: &str, changes: &TemplateDiff) {
     if changes.is_empty() {
-        println!("Stack {stack}: no differences");
+        outln!("Stack {stack}: no differences");
         return;
     }
-    println!("Stack {stack}");
+    outln!("Stack {stack}");
     for r in &changes.resources {
         let sign = match r.change {
             Change::Added => "+",
@@ -164,22 +165,22 @@ fn print(stack: &str, changes: &TemplateDiff) {
         } else {
             format!(" [{}]", marks.join(", "))
         };
-        println!("{sign} {} {}{marks}", r.type_name, r.logical_id);
+        outln!("{sign} {} {}{marks}", r.type_name, r.logical_id);
         if r.change == Change::Modified {
             for p in &r.properties {
                 let replaces = if p.replaces { " (replaces)" } else { "" };
                 match (&p.old, &p.new) {
                     // Lists (ingress rules, subnet IDs) show the items that went and came.
                     (Some(Value::List(old)), Some(Value::List(new))) => {
-                        println!("    ~ {}:{replaces}", p.path);
+                        outln!("    ~ {}:{replaces}", p.path);
                         for item in old.iter().filter(|i| !new.contains(i)) {
-                            println!("        - {}", json(item));
+                            outln!("        - {}", json(item));
                         }
                         for item in new.iter().filter(|i| !old.contains(i)) {
-                            println!("        + {}", json(item));
+                            outln!("        + {}", json(item));
                         }
                     }
-                    _ => println!(
+                    _ => outln!(
                         "    ~ {}: {} -> {}{replaces}",
                         p.path,
                         show(&p.old),
@@ -189,14 +190,14 @@ fn print(stack: &str, changes: &TemplateDiff) {
             }
         }
         for rule in r.rules.iter().filter(|c| c.widens) {
-            println!("    ! widens access: {}", rule.rule);
+            outln!("    ! widens access: {}", rule.rule);
         }
     }
     for (name, change) in &changes.parameters {
-        println!("{} Parameter {name}", sign(*change));
+        outln!("{} Parameter {name}", sign(*change));
     }
     for (name, change) in &changes.outputs {
-        println!("{} Output {name}", sign(*change));
+        outln!("{} Output {name}", sign(*change));
     }
 }
 

@@ -1,5 +1,6 @@
 //! `cfnforge list`.
 
+use crate::cli::output::outln;
 use crate::cli::{Outcome, StacksDir, select};
 
 pub fn run(dir: &StacksDir) -> Outcome {
@@ -8,7 +9,7 @@ pub fn run(dir: &StacksDir) -> Outcome {
         Err(outcome) => return outcome,
     };
     for file in files {
-        println!(
+        outln!(
             "{}\t{}\t{}",
             file.spec.stack.value,
             file.spec.region.as_ref().map_or("-", |r| r.value.as_str()),

@@ -9,7 +9,10 @@ mod deploy;
 mod destroy;
 #[cfg(feature = "aws")]
 mod diff;
+#[cfg(feature = "aws")]
+mod interrupt;
 mod list;
+mod output;
 mod report;
 mod schema;
 mod select;

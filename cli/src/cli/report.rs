@@ -1,6 +1,7 @@
 //! Renders errors, warnings and findings for people, on standard error. The only place that
 //! turns library errors into text.
 
+use crate::cli::output::errln;
 use std::path::Path;
 
 #[cfg(feature = "aws")]
@@ -13,11 +14,11 @@ use cfnforge::synth::{SynthError, Synthesized};
 use cfnforge_deploy::DeployError;
 
 pub fn error(message: &str) {
-    eprintln!("error: {message}");
+    errln!("error: {message}");
 }
 
 pub fn info(message: &str) {
-    eprintln!("{message}");
+    errln!("{message}");
 }
 
 pub fn problem(path: &Path, problem: &Problem) {
@@ -26,7 +27,7 @@ pub fn problem(path: &Path, problem: &Problem) {
     } else {
         format!("{}: ", problem.key)
     };
-    eprintln!(
+    errln!(
         "{}: {}:{}:{}: {key}{}",
         problem.severity,
         path.display(),
@@ -35,12 +36,12 @@ pub fn problem(path: &Path, problem: &Problem) {
         problem.message
     );
     if let Some(snippet) = &problem.snippet {
-        eprintln!("{snippet}");
+        errln!("{snippet}");
     }
 }
 
 pub fn diagnostic(path: &Path, diagnostic: &Diagnostic) {
-    eprintln!(
+    errln!(
         "{}: {}: template {}: {}",
         diagnostic.severity,
         path.display(),
@@ -83,7 +84,7 @@ pub fn synth_error(e: &SynthError) {
 pub fn deploy_error(e: &DeployError) -> Outcome {
     match e {
         DeployError::Interrupted { stack, status } => {
-            eprintln!(
+            errln!(
                 "interrupted: stack {stack} is {status} and CloudFormation carries on; nothing was cancelled.\n  follow it with: aws cloudformation describe-stack-events --stack-name {stack}\n  or in the console, or run cfnforge deploy again once it is done"
             );
             Outcome::Interrupted
@@ -96,14 +97,18 @@ pub fn deploy_error(e: &DeployError) -> Outcome {
                 Some(status) => format!("The stack is {status}."),
                 None => "Its status could not be read either.".to_string(),
             };
-            eprintln!(
+            errln!(
                 "  CloudFormation carries on; nothing was cancelled. {status}\n  look at it with: aws cloudformation describe-stack-events --stack-name {stack_id}\n  then run the same cfnforge command again: it waits for the operation to end and finishes the job"
             );
             Outcome::Failed
         }
+        DeployError::InterruptedAtQuestion(what) => {
+            errln!("interrupted: {what}");
+            Outcome::Interrupted
+        }
         DeployError::Refused { reason, remedy } => {
             error(reason);
-            eprintln!("  {remedy}");
+            errln!("  {remedy}");
             Outcome::Failed
         }
         DeployError::Failed {
@@ -111,7 +116,7 @@ pub fn deploy_error(e: &DeployError) -> Outcome {
             ..
         } => {
             error(&e.to_string());
-            eprintln!(
+            errln!(
                 "  root cause: {} ({}) {}: {}",
                 cause.logical_id,
                 cause.resource_type,
@@ -149,7 +154,7 @@ pub fn rule_findings(synthesized: &Synthesized) -> bool {
             .as_deref()
             .map(|p| format!(".{p}"))
             .unwrap_or_default();
-        eprintln!(
+        errln!(
             "{}: {}{place}: {} {resource}{property}: {}",
             level.name(),
             synthesized.path.display(),
@@ -158,7 +163,7 @@ pub fn rule_findings(synthesized: &Synthesized) -> bool {
         );
     }
     if errors {
-        eprintln!(
+        errln!(
             "  fix the stack, or suppress a rule that does not apply under `suppressions:` with the reason (cfnforge check shows why each rule matters)"
         );
     }

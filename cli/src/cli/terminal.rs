@@ -1,18 +1,23 @@
 //! The deploy commands' [`Ui`] on a terminal: events as lines on standard error, a spinner with
 //! the stack's status while waiting (only on a terminal), and yes/no questions on standard input.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::cli::aws::Interrupt;
+use crate::cli::interrupt::{Armed, Interrupt};
+use crate::cli::output::{err, errln};
 use cfnforge_deploy::cloud::{Replacement, ResourceChange, StackEvent};
 use cfnforge_deploy::{Answer, Ui};
 
 pub struct Terminal {
     spinner: Option<ProgressBar>,
     interrupt: Interrupt,
+    /// Armed while a stack operation is followed.
+    following: Option<Armed>,
 }
 
 impl Terminal {
@@ -25,13 +30,17 @@ impl Terminal {
             );
             bar
         });
-        Terminal { spinner, interrupt }
+        Terminal {
+            spinner,
+            interrupt,
+            following: None,
+        }
     }
 
     fn line(&self, text: &str) {
         match &self.spinner {
             Some(bar) => bar.println(text),
-            None => eprintln!("{text}"),
+            None => errln!("{text}"),
         }
     }
 
@@ -118,15 +127,20 @@ impl Ui for Terminal {
         if !std::io::stdin().is_terminal() {
             return Answer::NoTerminal;
         }
+        let interrupt = &self.interrupt;
         if let Some(bar) = &self.spinner {
-            bar.suspend(|| ask(question))
+            bar.suspend(|| ask(question, interrupt))
         } else {
-            ask(question)
+            ask(question, interrupt)
         }
     }
 
-    fn following(&mut self) {
-        self.interrupt.arm();
+    fn following(&mut self, active: bool) {
+        // Dropping the old guard first: arming clears the press the previous scope saw.
+        self.following = None;
+        if active {
+            self.following = Some(self.interrupt.arm());
+        }
     }
 
     fn interrupted(&self) -> bool {
@@ -172,14 +186,46 @@ fn change_details(change: &ResourceChange) -> Vec<String> {
         .collect()
 }
 
-fn ask(question: &str) -> Answer {
-    eprint!("{question} [y/N] ");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    match std::io::stdin().lock().read_line(&mut answer) {
-        Ok(_) if matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") => Answer::Yes,
-        _ => Answer::No,
+/// Asks on standard error and waits for a line on standard input, or for Ctrl-C.
+fn ask(question: &str, interrupt: &Interrupt) -> Answer {
+    let _armed = interrupt.arm();
+    err!("{question} [y/N] ");
+    let Ok(lines) = stdin_lines().lock() else {
+        return Answer::No;
+    };
+    loop {
+        match lines.recv_timeout(Duration::from_millis(50)) {
+            Ok(answer) if matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") => return Answer::Yes,
+            Ok(_) | Err(RecvTimeoutError::Disconnected) => return Answer::No,
+            Err(RecvTimeoutError::Timeout) if interrupt.pressed() => {
+                // The terminal echoed ^C without a line break.
+                errln!();
+                return Answer::Interrupted;
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+        }
     }
+}
+
+/// Lines of standard input, read on a thread of their own so that a question can stop waiting
+/// on Ctrl-C (a read from a terminal is not interrupted by the signal). The channel closes at
+/// the end of input.
+fn stdin_lines() -> &'static Mutex<Receiver<String>> {
+    static LINES: OnceLock<Mutex<Receiver<String>>> = OnceLock::new();
+    LINES.get_or_init(|| {
+        let (send, receive) = std::sync::mpsc::channel();
+        let _ = std::thread::Builder::new()
+            .name("stdin".to_string())
+            .spawn(move || {
+                for line in std::io::stdin().lock().lines() {
+                    let Ok(line) = line else { return };
+                    if send.send(line).is_err() {
+                        return;
+                    }
+                }
+            });
+        Mutex::new(receive)
+    })
 }
 
 #[cfg(test)]

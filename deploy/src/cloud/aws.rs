@@ -14,8 +14,8 @@ use cfnforge::constructs::LookupKind;
 
 use super::ec2::{Ec2, Element};
 use super::{
-    ChangeDetail, ChangeSetDescription, ChangeSetRequest, ChangeSetType, Cloud, CloudError, Found,
-    Named, ResourceChange, StackDescription, StackEvent, StackResource,
+    ChangeDetail, ChangeSetDescription, ChangeSetRequest, ChangeSetSummary, ChangeSetType, Cloud,
+    CloudError, Found, Named, ResourceChange, StackDescription, StackEvent, StackResource,
 };
 
 /// Where and as whom to call AWS. Unset fields come from the environment and config files,
@@ -270,7 +270,10 @@ fn error_chain(err: &(dyn std::error::Error + 'static)) -> Vec<String> {
 
 /// A request that got no answer, in words; and whether it is worth trying again. A refused
 /// connection or an unknown host is not retried: the endpoint is most likely wrong.
-fn connection_failure(endpoint: &str, err: &(dyn std::error::Error + 'static)) -> (String, bool) {
+pub(super) fn connection_failure(
+    endpoint: &str,
+    err: &(dyn std::error::Error + 'static),
+) -> (String, bool) {
     use std::io::ErrorKind;
     let mut kind = None;
     let mut next = Some(err);
@@ -321,7 +324,7 @@ fn connection_failure(endpoint: &str, err: &(dyn std::error::Error + 'static)) -
 /// An HTTP answer that carries an error: throttling and server errors (5xx) are worth
 /// retrying; an answer without an AWS error in its body (a proxy's or load balancer's HTML
 /// page) is described by its status.
-fn service_failure(
+pub(super) fn service_failure(
     operation: String,
     endpoint: &str,
     status: u16,
@@ -868,6 +871,38 @@ impl Cloud for AwsCloud {
         let region = self.region.as_deref().unwrap_or("us-east-1");
         // The virtual-hosted URL CloudFormation reads TemplateURL from.
         Ok(format!("https://{bucket}.s3.{region}.amazonaws.com/{key}"))
+    }
+
+    async fn list_change_sets(&self, stack: &str) -> Result<Vec<ChangeSetSummary>, CloudError> {
+        let mut found = Vec::new();
+        let mut token = None;
+        loop {
+            let output = self
+                .cloudformation
+                .list_change_sets()
+                .stack_name(stack)
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| error("ListChangeSets", &self.cloudformation_endpoint, e))?;
+            found.extend(output.summaries().iter().map(|c| {
+                ChangeSetSummary {
+                    id: c.change_set_id().unwrap_or_default().to_string(),
+                    name: c.change_set_name().unwrap_or_default().to_string(),
+                    description: c.description().map(str::to_string),
+                    status: c
+                        .status()
+                        .map(|s| s.as_str().to_string())
+                        .unwrap_or_default(),
+                    execution_status: c.execution_status().map(|s| s.as_str().to_string()),
+                    creation_time: c.creation_time().map(|t| t.as_secs_f64()),
+                }
+            }));
+            token = output.next_token().map(str::to_string);
+            if token.is_none() {
+                return Ok(found);
+            }
+        }
     }
 }
 

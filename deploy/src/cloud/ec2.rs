@@ -30,6 +30,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
 use super::CloudError;
+use super::aws::{connection_failure, service_failure};
 
 /// The EC2 API version the Query requests name.
 const API_VERSION: &str = "2016-11-15";
@@ -292,12 +293,16 @@ impl Ec2 {
         let http = self.http.as_ref().map_err(|e| api(e.clone()))?;
         let exchange = async {
             let response = http.request(request).await.map_err(|e| {
-                let cause = std::error::Error::source(&e)
-                    .map(|s| s.to_string())
-                    .unwrap_or_else(|| e.to_string());
-                CloudError::Transient {
-                    operation: action.to_string(),
-                    message: format!("cannot reach {}: {cause}", self.endpoint),
+                let (message, retryable) = connection_failure(&self.endpoint, &e);
+                let operation = action.to_string();
+                if retryable {
+                    CloudError::Transient { operation, message }
+                } else {
+                    CloudError::Api {
+                        operation,
+                        code: None,
+                        message,
+                    }
                 }
             })?;
             let status = response.status();
@@ -307,7 +312,7 @@ impl Ec2 {
                 .await
                 .map_err(|e| CloudError::Transient {
                     operation: action.to_string(),
-                    message: format!("the answer from {} broke off: {e}", self.endpoint),
+                    message: connection_failure(&self.endpoint, &e).0,
                 })?
                 .to_bytes();
             Ok::<_, CloudError>((status, bytes))
@@ -341,39 +346,17 @@ impl Ec2 {
     }
 }
 
-/// An EC2 error answer as a [`CloudError`]: throttling and server errors are worth retrying.
+/// An EC2 error answer as a [`CloudError`], in the same words as the SDK's answers (see
+/// `aws::service_failure`): throttling and server errors are worth retrying.
 pub fn error(action: &str, status: u16, document: Option<Element>, endpoint: &str) -> CloudError {
-    let operation = action.to_string();
     let first = document.as_ref().and_then(|d| {
         d.child("Errors")
             .and_then(|e| e.child("Error"))
             .or_else(|| d.child("Error"))
     });
     let code = first.and_then(|e| e.text_of("Code")).map(str::to_string);
-    let message = first
-        .and_then(|e| e.text_of("Message"))
-        .map(str::to_string)
-        .unwrap_or_else(|| format!("{endpoint} answered HTTP {status} with no EC2 error"));
-    let throttled = matches!(
-        code.as_deref(),
-        Some("RequestLimitExceeded" | "Throttling" | "ThrottlingException")
-    ) || status == 429;
-    if throttled {
-        return CloudError::Throttled { operation, message };
-    }
-    let server = status >= 500
-        || matches!(
-            code.as_deref(),
-            Some("InternalError" | "InternalFailure" | "ServiceUnavailable" | "Unavailable")
-        );
-    if server {
-        return CloudError::Transient { operation, message };
-    }
-    CloudError::Api {
-        operation,
-        code,
-        message,
-    }
+    let message = first.and_then(|e| e.text_of("Message")).map(str::to_string);
+    service_failure(action.to_string(), endpoint, status, code, message)
 }
 
 #[cfg(test)]
@@ -469,7 +452,7 @@ mod tests {
         assert!(html.is_retryable());
         assert_eq!(
             html.message(),
-            "http://127.0.0.1:1 answered HTTP 503 with no EC2 error"
+            "http://127.0.0.1:1 answered HTTP 503 Service Unavailable with no AWS error in the body"
         );
     }
 }

@@ -127,6 +127,20 @@ impl ResourceChange {
     }
 }
 
+/// A change set as ListChangeSets reports it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChangeSetSummary {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    /// CREATE_PENDING, CREATE_IN_PROGRESS, CREATE_COMPLETE, FAILED, ...
+    pub status: String,
+    /// AVAILABLE, UNAVAILABLE, EXECUTE_IN_PROGRESS, ..., OBSOLETE.
+    pub execution_status: Option<String>,
+    /// Seconds since the Unix epoch.
+    pub creation_time: Option<f64>,
+}
+
 /// One event of a stack.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StackEvent {
@@ -289,6 +303,11 @@ pub trait Cloud {
         key: &str,
         body: &str,
     ) -> impl Future<Output = Result<String, CloudError>>;
+    /// The stack's change sets (ListChangeSets), all pages.
+    fn list_change_sets(
+        &self,
+        stack: &str,
+    ) -> impl Future<Output = Result<Vec<ChangeSetSummary>, CloudError>>;
 }
 
 /// A subnet or security group and a name it is known by (Name tag, or group name).

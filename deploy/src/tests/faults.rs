@@ -189,6 +189,12 @@ impl Cloud for Faulty {
     ) -> Result<String, CloudError> {
         self.inner.put_template(bucket, key, body).await
     }
+    async fn list_change_sets(
+        &self,
+        stack: &str,
+    ) -> Result<Vec<crate::cloud::ChangeSetSummary>, CloudError> {
+        self.inner.list_change_sets(stack).await
+    }
 }
 
 /// A new stack: the change set (of stack `arn:stack/bandup-redis/1`) creates the cache.

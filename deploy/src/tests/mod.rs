@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 
 use super::*;
-use crate::cloud::{ChangeSetDescription, StackDescription};
+use crate::cloud::{ChangeSetDescription, ChangeSetSummary, StackDescription};
 use crate::cloud::{Found, Named};
 use cfnforge::constructs::{Lookup, LookupKind};
 use cfnforge::render::{self, Format};
@@ -48,6 +48,8 @@ struct State {
     buckets: Vec<String>,
     /// Every CreateChangeSet request, in order.
     change_set_requests: Vec<ChangeSetRequest>,
+    /// The stack's change sets, as ListChangeSets shows them; cfnforge's is "cs-1".
+    change_sets: Vec<ChangeSetSummary>,
 }
 
 struct Scripted(RefCell<State>);
@@ -136,18 +138,39 @@ impl Cloud for Scripted {
         if s.stack.is_none() {
             s.stack = Some(stack("REVIEW_IN_PROGRESS"));
         }
+        s.change_sets.push(ChangeSetSummary {
+            id: "cs-1".into(),
+            name: request.change_set_name.clone(),
+            description: Some(request.description.clone()),
+            status: "CREATE_COMPLETE".into(),
+            execution_status: Some("AVAILABLE".into()),
+            creation_time: None,
+        });
         Ok("cs-1".to_string())
     }
-    async fn describe_change_set(&self, _id: &str) -> Result<ChangeSetDescription, CloudError> {
+    async fn describe_change_set(&self, id: &str) -> Result<ChangeSetDescription, CloudError> {
         self.call("DescribeChangeSet")?;
-        Ok(self.0.borrow().change_set.clone())
+        let s = self.0.borrow();
+        if !s.change_sets.iter().any(|c| c.id == id) {
+            return Err(change_set_not_found(id));
+        }
+        Ok(s.change_set.clone())
     }
-    async fn delete_change_set(&self, _id: &str) -> Result<(), CloudError> {
-        self.call("DeleteChangeSet")
+    async fn delete_change_set(&self, id: &str) -> Result<(), CloudError> {
+        self.call("DeleteChangeSet")?;
+        let mut s = self.0.borrow_mut();
+        let before = s.change_sets.len();
+        s.change_sets.retain(|c| c.id != id);
+        if s.change_sets.len() == before {
+            return Err(change_set_not_found(id));
+        }
+        Ok(())
     }
     async fn execute_change_set(&self, _id: &str, _token: &str) -> Result<(), CloudError> {
         self.call("ExecuteChangeSet")?;
         let mut s = self.0.borrow_mut();
+        // CloudFormation deletes the stack's other change sets when one is executed.
+        s.change_sets.clear();
         let first = s
             .timeline
             .front()
@@ -164,7 +187,9 @@ impl Cloud for Scripted {
     }
     async fn delete_stack(&self, _name: &str, _token: &str) -> Result<(), CloudError> {
         self.call("DeleteStack")?;
-        if let Some(stack) = self.0.borrow_mut().stack.as_mut() {
+        let mut s = self.0.borrow_mut();
+        s.change_sets.clear();
+        if let Some(stack) = s.stack.as_mut() {
             stack.status = "DELETE_IN_PROGRESS".to_string();
         }
         Ok(())
@@ -268,6 +293,18 @@ impl Cloud for Scripted {
     ) -> Result<String, CloudError> {
         self.call(&format!("PutObject:{bucket}/{key}"))?;
         Ok(format!("https://{bucket}.s3.amazonaws.com/{key}"))
+    }
+    async fn list_change_sets(&self, _stack: &str) -> Result<Vec<ChangeSetSummary>, CloudError> {
+        self.call("ListChangeSets")?;
+        Ok(self.0.borrow().change_sets.clone())
+    }
+}
+
+fn change_set_not_found(id: &str) -> CloudError {
+    CloudError::Api {
+        operation: "DescribeChangeSet".into(),
+        code: Some("ChangeSetNotFound".into()),
+        message: format!("ChangeSet [{id}] does not exist"),
     }
 }
 
@@ -1002,7 +1039,11 @@ fn a_stack_left_in_review_is_deleted_and_created_again() {
         ]),
         ..Default::default()
     });
-    let mut ui = Recorder::default();
+    // Asked first (see states.rs for the refusals).
+    let mut ui = Recorder {
+        answer: Some(Answer::Yes),
+        ..Default::default()
+    };
     let outcome = run(deploy(
         &cloud,
         &request(cache_template(6379)),
