@@ -44,6 +44,7 @@
 // The library never prints: it talks to people through its return values and deploy::Ui.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod assembly;
 pub mod checks;
 pub mod constructs;
 pub mod diff;

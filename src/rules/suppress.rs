@@ -3,18 +3,19 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Finding, registry};
 use crate::template::{Template, Value};
 
 /// A rule switched off for a resource, or for the whole stack, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Suppression {
     /// A rule ID: `CF-EC-005`.
     pub rule: String,
     /// The resource's logical ID; `None` suppresses the rule for the whole stack.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
     pub reason: String,
 }
