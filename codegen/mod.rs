@@ -44,6 +44,7 @@ pub fn generate(
     let availability = Availability::parse(regions)?;
     let mut warnings = Vec::new();
     let mut facts: BTreeMap<String, String> = BTreeMap::new();
+    let mut tagging: BTreeMap<String, String> = BTreeMap::new();
     let mut services: BTreeMap<String, Vec<Generated>> = BTreeMap::new();
     let mut all_services = BTreeSet::new();
     for file in files {
@@ -73,6 +74,9 @@ pub fn generate(
                 facts.insert(type_name.to_string(), text);
             }
             Err(e) => warnings.push(format!("{type_name}: schema facts: {e}; skipped")),
+        }
+        if let Some(entry) = tag_facts(&schema) {
+            tagging.insert(type_name.to_string(), entry);
         }
         if !enabled(&service) {
             continue;
@@ -129,6 +133,13 @@ pub fn generate(
     );
     for text in facts.values() {
         table.push_str(text);
+    }
+    table.push_str("];\n");
+    table.push_str(
+        "\n/// The types that take tags, sorted by type name: the property and its form.\npub(super) static TAGGING: &[(&str, Tagging)] = &[\n",
+    );
+    for (type_name, entry) in &tagging {
+        writeln!(table, "    ({type_name:?}, {entry}),").ok();
     }
     table.push_str("];\n");
     Ok(Output {
@@ -230,6 +241,58 @@ fn type_facts(schema: &Json, type_name: &str, regions: u64) -> Result<String, St
         write_only = paths(schema, "writeOnlyProperties"),
         primary = paths(schema, "primaryIdentifier"),
         shapes = shapes.render(),
+    ))
+}
+
+/// Where and how a type takes tags: the schema's `tagging` section names the property
+/// (`taggable: false` says it takes none); older schemas without one take `Tags` if they have it.
+/// The property's schema gives the form: a list of `{Key, Value}` objects (with
+/// `PropagateAtLaunch` for Auto Scaling groups) or a map. Other forms are left alone.
+fn tag_facts(schema: &Json) -> Option<String> {
+    let tagging = &schema["tagging"];
+    let property = if tagging.is_object() {
+        if tagging["taggable"] == Json::Bool(false) {
+            return None;
+        }
+        match tagging["tagProperty"].as_str() {
+            Some(pointer) => pointer.strip_prefix("/properties/")?,
+            None => "Tags",
+        }
+    } else {
+        "Tags"
+    };
+    if property.contains('/') {
+        // Tags inside another property (`TagSpecifications/*/Tags`): not one place to add to.
+        return None;
+    }
+    let resolver = Resolver { root: schema };
+    let node = resolver.resolve(&schema["properties"][property]);
+    let types = match &node["type"] {
+        Json::String(one) => vec![one.as_str()],
+        Json::Array(many) => many.iter().filter_map(Json::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let format = if types.contains(&"array") {
+        let item = resolver.resolve(&node["items"]);
+        let fields = &item["properties"];
+        if !fields["Key"].is_object() || !fields["Value"].is_object() {
+            return None;
+        }
+        if strings(&item["required"])
+            .iter()
+            .any(|r| r == "PropagateAtLaunch")
+        {
+            "TagFormat::ListPropagateAtLaunch"
+        } else {
+            "TagFormat::List"
+        }
+    } else if types.contains(&"object") && !node["properties"].is_object() {
+        "TagFormat::Map"
+    } else {
+        return None;
+    };
+    Some(format!(
+        "Tagging {{ property: {property:?}, format: {format} }}"
     ))
 }
 

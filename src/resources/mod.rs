@@ -76,8 +76,28 @@ impl TypeInfo {
     }
 }
 
+/// Where and how a resource type takes tags, from its schema (`tagging.tagProperty`, or `Tags`
+/// in older schemas without a `tagging` section).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tagging {
+    /// The property that holds the tags: `Tags` for most types, `BackupVaultTags`, ...
+    pub property: &'static str,
+    pub format: TagFormat,
+}
+
+/// The form a type's tags take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagFormat {
+    /// `[{Key, Value}]`.
+    List,
+    /// `[{Key, Value, PropagateAtLaunch}]` (Auto Scaling groups).
+    ListPropagateAtLaunch,
+    /// `{key: value}`.
+    Map,
+}
+
 mod facts {
-    use super::{Shape, TypeInfo};
+    use super::{Shape, TagFormat, Tagging, TypeInfo};
     include!(concat!(env!("OUT_DIR"), "/type_facts.rs"));
 }
 pub use facts::{REGIONS, SERVICES};
@@ -98,10 +118,56 @@ pub fn type_info(type_name: &str) -> Option<&'static TypeInfo> {
         .and_then(|i| types.get(i))
 }
 
+/// Where and how a type takes tags; `None` for a type that takes none (or keeps them inside
+/// another property) and for a type cfnforge has no schema for.
+pub fn tagging(type_name: &str) -> Option<Tagging> {
+    let table = facts::TAGGING;
+    table
+        .binary_search_by(|(name, _)| name.cmp(&type_name))
+        .ok()
+        .and_then(|i| table.get(i))
+        .map(|(_, tagging)| *tagging)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::template::{Intrinsic, Template, Value};
+
+    #[test]
+    fn the_schemas_say_which_types_take_tags_and_in_what_form() {
+        let list = |property| {
+            Some(Tagging {
+                property,
+                format: TagFormat::List,
+            })
+        };
+        assert_eq!(tagging("AWS::ElastiCache::ReplicationGroup"), list("Tags"));
+        assert_eq!(tagging("AWS::EC2::SecurityGroup"), list("Tags"));
+        assert_eq!(
+            tagging("AWS::SSM::Parameter").map(|t| t.format),
+            Some(TagFormat::Map)
+        );
+        assert_eq!(
+            tagging("AWS::AutoScaling::AutoScalingGroup").map(|t| t.format),
+            Some(TagFormat::ListPropagateAtLaunch)
+        );
+        // The schema's tagging section names another property.
+        assert_eq!(
+            tagging("AWS::Backup::BackupVault").map(|t| (t.property, t.format)),
+            Some(("BackupVaultTags", TagFormat::Map))
+        );
+        // Taggable: false, and no tags at all.
+        assert_eq!(tagging("AWS::EC2::SecurityGroupIngress"), None);
+        assert_eq!(tagging("AWS::EC2::SpotFleet"), None);
+        assert_eq!(tagging("AWS::SSM::Nothing"), None);
+        let table = facts::TAGGING;
+        assert!(table.len() > 1200, "{}", table.len());
+        assert!(table.windows(2).all(|pair| pair[0].0 < pair[1].0), "sorted");
+        for (type_name, _) in table {
+            assert!(type_info(type_name).is_some(), "{type_name}");
+        }
+    }
 
     #[test]
     fn every_vendored_schema_has_a_generated_type() {
