@@ -44,7 +44,9 @@
 // The library never prints: it talks to people through its return values and deploy::Ui.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod app;
 pub mod assembly;
+pub mod assertions;
 pub mod checks;
 pub mod constructs;
 pub mod diff;

@@ -20,7 +20,7 @@ use crate::resources::{self, Shape, TypeInfo};
 use crate::template::{DuplicateId, FORMAT_VERSION, Resource, Section, Template, Value};
 
 use references::Place;
-use suggest::did_you_mean;
+pub(crate) use suggest::did_you_mean;
 
 /// The largest template body CloudFormation accepts inline (`TemplateBody`); larger ones must
 /// be uploaded to S3 and passed by URL.

@@ -2,7 +2,7 @@
 
 /// ` (did you mean "Name"?)` naming the candidates closest to `name`, or an empty string when
 /// none is close.
-pub(super) fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> String {

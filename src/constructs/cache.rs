@@ -1,8 +1,6 @@
 //! The cache construct: a Valkey (or Redis OSS) replication group with cluster mode disabled,
 //! its security group and its cache subnet group, and outputs for its endpoints.
 
-use heck::ToUpperCamelCase;
-
 use super::Finding;
 use super::stack::{LookupKind, NetworkRef, Stack};
 use crate::facts::elasticache as known;
@@ -311,7 +309,7 @@ impl ValkeyCache {
         {
             return (None, findings);
         }
-        let prefix = props.id.to_upper_camel_case();
+        let prefix = stack.logical_prefix(&props.id);
         let version = props
             .version
             .clone()

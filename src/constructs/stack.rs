@@ -1,9 +1,13 @@
 //! A stack under construction: its template, its tags, and the references to existing network
-//! resources that `deploy` must look up by name.
+//! resources that `deploy` must look up by name. What an app needs besides (region, termination
+//! protection, suppressions, construct paths, cross-stack references) is here too; the methods
+//! that build on it live in [`crate::app`].
 
 use heck::ToUpperCamelCase;
 use indexmap::IndexMap;
 
+use crate::app::Tree;
+use crate::rules::Suppression;
 use crate::template::{Intrinsic, Parameter, ParameterType, Template, Val};
 
 /// A reference to something that already exists outside the stack.
@@ -85,16 +89,86 @@ pub struct Stack {
     /// The VPC the stack's network lives in, however the stack file names it: `deploy` looks
     /// subnets and security groups up inside it.
     pub vpc: Option<NetworkRef>,
+    /// The region the stack goes to; `None` leaves it to `deploy --region` and the AWS
+    /// configuration.
+    pub region: Option<String>,
+    /// Whether `deploy` turns the stack's termination protection on.
+    pub termination_protection: bool,
+    /// Rules of `cfnforge check` that do not apply, each with its reason; synthesis writes them
+    /// into the template's `Metadata` too.
+    pub suppressions: Vec<Suppression>,
+    /// Stacks of the same app to deploy before this one, besides those it imports from.
+    pub dependencies: Vec<String>,
+    /// Where the stack was defined, for messages: the Rust source line that called
+    /// [`Stack::new`].
+    pub source: Option<String>,
+    /// Construct paths, the scope being built, cross-stack imports and overrides.
+    pub(crate) tree: Tree,
 }
 
 impl Stack {
+    #[track_caller]
     pub fn new(name: impl Into<String>) -> Self {
+        let caller = std::panic::Location::caller();
         Stack {
             name: name.into(),
             template: Template::new(),
             tags: IndexMap::new(),
             lookups: Vec::new(),
             vpc: None,
+            region: None,
+            termination_protection: false,
+            suppressions: Vec::new(),
+            dependencies: Vec::new(),
+            source: Some(format!("{}:{}", caller.file(), caller.line())),
+            tree: Tree::default(),
+        }
+    }
+
+    /// Sets the region the stack goes to.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Sets the template's `Description`.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.template.description = Some(description.into());
+        self
+    }
+
+    /// Adds a tag, for the stack and every resource in it that takes tags.
+    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.tags.insert(key.into(), value.into());
+        self
+    }
+
+    /// Turns termination protection on or off for `deploy`.
+    pub fn termination_protection(mut self, on: bool) -> Self {
+        self.termination_protection = on;
+        self
+    }
+
+    /// Suppresses a rule of `cfnforge check` for one resource (its logical ID) or, with
+    /// `None`, for the whole stack; the reason is required and shows in reports and in the
+    /// template's `Metadata`.
+    pub fn suppress(
+        &mut self,
+        rule: impl Into<String>,
+        resource: Option<&str>,
+        reason: impl Into<String>,
+    ) {
+        self.suppressions.push(Suppression {
+            rule: rule.into(),
+            resource: resource.map(str::to_string),
+            reason: reason.into(),
+        });
+    }
+
+    /// Deploys `other` (a stack of the same app) before this one.
+    pub fn add_dependency(&mut self, other: &Stack) {
+        if !self.dependencies.contains(&other.name) {
+            self.dependencies.push(other.name.clone());
         }
     }
 

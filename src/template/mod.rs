@@ -232,6 +232,14 @@ impl<T> Clone for Handle<T> {
 }
 
 impl<T> Handle<T> {
+    /// A handle for a resource the caller added under `logical_id` itself.
+    pub(crate) fn new(logical_id: String) -> Self {
+        Handle {
+            logical_id,
+            _type: PhantomData,
+        }
+    }
+
     pub fn logical_id(&self) -> &str {
         &self.logical_id
     }

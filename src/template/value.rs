@@ -137,6 +137,11 @@ impl<'de> Deserialize<'de> for Value {
     }
 }
 
+impl From<serde_json::Value> for Value {
+    fn from(json: serde_json::Value) -> Self {
+        Value::from_json(json)
+    }
+}
 impl From<Intrinsic> for Value {
     fn from(f: Intrinsic) -> Self {
         Value::Fn(Box::new(f))
