@@ -278,7 +278,10 @@ fn kind_suffix(kind: LookupKind) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
+    use crate::assertions::{Match, Template};
 
     #[test]
     fn ids_are_recognised_by_prefix_and_hex_digits() {
@@ -309,15 +312,14 @@ mod tests {
         );
         assert_eq!(a, b);
         assert_eq!(stack.lookups.len(), 1);
-        let parameter = &stack.template.parameters["EcsBackendSgSecurityGroupId"];
-        assert_eq!(parameter.type_, ParameterType::SECURITY_GROUP_ID);
-        assert!(
-            parameter
-                .description
-                .as_deref()
-                .unwrap()
-                .contains("\"ecs-backend-sg\"")
-        );
+        Template::from_stack(&stack).template_matches(json!({
+            "Parameters": Match::object_equals(json!({
+                "EcsBackendSgSecurityGroupId": {
+                    "Type": "AWS::EC2::SecurityGroup::Id",
+                    "Description": Match::string_like_regexp(r#"^Security group "ecs-backend-sg" "#),
+                },
+            })),
+        }));
     }
 
     #[test]
