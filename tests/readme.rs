@@ -32,3 +32,25 @@ fn the_readme_construct_example_is_the_compiled_example() {
         "README.md's construct example differs from examples/valkey_cache_construct.rs"
     );
 }
+
+#[test]
+fn the_readme_excerpts_of_the_bandup_app_are_in_its_files() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let mut checked = 0;
+    for block in readme.split("```rust\n").skip(1) {
+        let block = block.split("```").next().unwrap_or_default();
+        let Some((first, rest)) = block.split_once('\n') else {
+            continue;
+        };
+        let Some(file) = first.strip_prefix("// From ") else {
+            continue;
+        };
+        let text = std::fs::read_to_string(common::root().join(file)).unwrap();
+        assert!(
+            text.contains(rest),
+            "README.md's excerpt of {file} is not in the file:\n{rest}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 5, "{checked} excerpts");
+}
