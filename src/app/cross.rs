@@ -49,13 +49,6 @@ impl Import {
     pub fn output_id(&self) -> String {
         format!("Export{}", self.suffix())
     }
-
-    fn shown(&self) -> String {
-        match &self.attribute {
-            Some(attribute) => format!("Fn::GetAtt {}.{attribute}", self.logical_id),
-            None => format!("Ref {}", self.logical_id),
-        }
-    }
 }
 
 impl Stack {
@@ -121,7 +114,6 @@ impl Stack {
                 logical_id,
                 type_name: resource.type_name.clone(),
                 attribute: attribute.clone(),
-                hint: did_you_mean(attribute, info.attributes.iter().copied()),
             });
         }
         let mut import = Import {
@@ -216,7 +208,6 @@ fn export(producer: &mut Stack, import: &Import) -> Result<(), AppError> {
             stack: producer.name.clone(),
             export: import.export.clone(),
             output: id.clone(),
-            wanted: import.shown(),
             has: short(&output.value),
         });
     }

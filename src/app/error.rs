@@ -4,7 +4,9 @@
 use std::fmt;
 
 use super::Problem;
+use crate::checks::did_you_mean;
 use crate::render::RenderError;
+use crate::resources;
 use crate::rules::SuppressionError;
 
 /// An app that cannot be built or synthesized. Every variant names the stack, and the
@@ -48,14 +50,14 @@ pub enum AppError {
         hint: String,
     },
     #[error(
-        "{stack}: {type_name} \"{logical_id}\" has no attribute \"{attribute}\" for Fn::GetAtt{hint}"
+        "{stack}: {type_name} \"{logical_id}\" has no attribute \"{attribute}\" for Fn::GetAtt{}",
+        AttributeHint(type_name, attribute)
     )]
     UnknownAttribute {
         stack: String,
         logical_id: String,
         type_name: String,
         attribute: String,
-        hint: String,
     },
     #[error(
         "{stack}: only a Ref or an Fn::GetAtt of a resource can be imported from stack {producer}; got {got}"
@@ -99,13 +101,13 @@ pub enum AppError {
     #[error("the stacks depend on each other in a cycle: {}", .0.join(" -> "))]
     StackCycle(Vec<String>),
     #[error(
-        "{stack}: export name \"{export}\" is wanted for {wanted}, but output \"{output}\" already exports {has}"
+        "{stack}: export name \"{export}\" is wanted for a cross-stack reference, but output \"{output}\" already has it, for {has}"
     )]
     ExportTaken {
         stack: String,
         export: String,
         output: String,
-        wanted: String,
+        /// What the output holds.
         has: String,
     },
     #[error("{stack}: {source}")]
@@ -126,6 +128,19 @@ pub enum AppError {
         #[source]
         source: RenderError,
     },
+}
+
+/// The attributes closest to a misspelt one.
+struct AttributeHint<'a>(&'a str, &'a str);
+
+impl fmt::Display for AttributeHint<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let AttributeHint(type_name, attribute) = *self;
+        let attributes = resources::type_info(type_name)
+            .map(|info| info.attributes)
+            .unwrap_or_default();
+        f.write_str(&did_you_mean(attribute, attributes.iter().copied()))
+    }
 }
 
 /// Problems one per line, indented.

@@ -254,6 +254,30 @@ fn an_output_the_producer_already_exports_is_imported_as_it_is() {
 }
 
 #[test]
+fn an_output_in_the_way_of_an_export_is_an_error() {
+    let (mut cache_stack, cache) = producer();
+    cache_stack.template.add_output(
+        "ExportCacheSecurityGroupRef",
+        crate::template::Output::new("something else"),
+    );
+    let mut config = Stack::new("config");
+    let group = config
+        .import_from(&cache_stack, cache.security_group.to_ref())
+        .unwrap();
+    config
+        .add("Uses", ec2::SecurityGroup::new("u").group_name(group))
+        .unwrap();
+    let mut app = App::new();
+    app.add(cache_stack).unwrap();
+    app.add(config).unwrap();
+    assert_eq!(
+        app.synth().unwrap_err().to_string(),
+        "cache: export name \"cache:CacheSecurityGroupRef\" is wanted for a cross-stack \
+         reference, but output \"ExportCacheSecurityGroupRef\" already has it, for \"something else\""
+    );
+}
+
+#[test]
 fn references_that_cannot_be_imported_are_errors() {
     let (cache_stack, cache) = producer();
     let mut config = Stack::new("config");
