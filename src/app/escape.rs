@@ -185,22 +185,20 @@ impl Stack {
 
 /// A path's parts: split at dots, `\.` being a dot inside a part.
 fn split_path(path: &str) -> Vec<String> {
-    let mut parts = vec![String::new()];
-    let mut chars = path.chars();
+    let mut parts = Vec::new();
+    let mut part = String::new();
+    let mut chars = path.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            '\\' => match chars.next() {
-                Some('.') => parts.last_mut().into_iter().for_each(|p| p.push('.')),
-                Some(other) => parts.last_mut().into_iter().for_each(|p| {
-                    p.push('\\');
-                    p.push(other);
-                }),
-                None => parts.last_mut().into_iter().for_each(|p| p.push('\\')),
-            },
-            '.' => parts.push(String::new()),
-            c => parts.last_mut().into_iter().for_each(|p| p.push(c)),
+            '\\' if chars.peek() == Some(&'.') => {
+                part.push('.');
+                chars.next();
+            }
+            '.' => parts.push(std::mem::take(&mut part)),
+            c => part.push(c),
         }
     }
+    parts.push(part);
     parts
 }
 
@@ -309,64 +307,65 @@ fn kind(value: &Value) -> &'static str {
 pub(crate) fn unknown_overridden(stack: &Stack) -> Vec<String> {
     let mut unknown = Vec::new();
     for (logical_id, path) in &stack.tree.overrides {
-        let Some(resource) = stack.template.resources.get(logical_id) else {
-            continue;
-        };
-        let Some(info) = resources::type_info(&resource.type_name) else {
+        let Some(info) = stack
+            .template
+            .resources
+            .get(logical_id)
+            .and_then(|resource| resources::type_info(&resource.type_name))
+        else {
             continue;
         };
         let parts = split_path(path);
-        let mut at = format!("Resources.{logical_id}.Properties");
-        let mut shape = None;
-        for (depth, part) in parts.iter().skip(1).enumerate() {
-            let inner = if depth == 0 {
-                if !info.properties.contains(&part.as_str()) {
-                    at.push('.');
-                    at.push_str(part);
-                    unknown.push(at);
-                    break;
-                }
-                match info.shape(info.root) {
-                    Shape::Object { properties, .. } => {
-                        properties.iter().find(|(p, _)| p == part).map(|(_, s)| *s)
-                    }
-                    _ => None,
-                }
-            } else {
-                let Some(index) = shape else { break };
-                match info.shape(index) {
-                    Shape::Object {
-                        properties, open, ..
-                    } => match properties.iter().find(|(p, _)| p == part) {
-                        Some((_, inner)) => Some(*inner),
-                        None if *open => None,
-                        None => {
-                            at.push('.');
-                            at.push_str(part);
-                            unknown.push(at);
-                            break;
-                        }
-                    },
-                    Shape::List(inner) if part.parse::<usize>().is_ok() => {
-                        at.push_str(&format!("[{part}]"));
-                        shape = Some(*inner);
-                        continue;
-                    }
-                    Shape::Map(inner) => Some(*inner),
-                    _ => None,
-                }
-            };
-            if inner.is_none() {
-                break;
-            }
-            at.push('.');
-            at.push_str(part);
-            shape = inner;
+        if let Some(place) = parts.get(1..).and_then(|parts| first_unknown(info, parts)) {
+            unknown.push(format!("Resources.{logical_id}.Properties.{place}"));
         }
     }
     unknown.sort();
     unknown.dedup();
     unknown
+}
+
+/// The path (`A.B[0].C`) down to the first key of `parts` (below `Properties`) that the
+/// type's schema does not have; `None` when the schema has them all, or leaves the place open.
+fn first_unknown(info: &resources::TypeInfo, parts: &[String]) -> Option<String> {
+    let (first, rest) = parts.split_first()?;
+    let mut at = first.clone();
+    if !info.properties.contains(&first.as_str()) {
+        return Some(at);
+    }
+    let mut shape = match info.shape(info.root) {
+        Shape::Object { properties, .. } => properties
+            .iter()
+            .find(|(name, _)| name == first)
+            .map(|(_, shape)| *shape),
+        _ => None,
+    };
+    for part in rest {
+        shape = match info.shape(shape?) {
+            Shape::Object {
+                properties, open, ..
+            } => {
+                at.push('.');
+                at.push_str(part);
+                match properties.iter().find(|(name, _)| name == part) {
+                    Some((_, inner)) => Some(*inner),
+                    None if *open => None,
+                    None => return Some(at),
+                }
+            }
+            Shape::List(inner) if part.parse::<usize>().is_ok() => {
+                at.push_str(&format!("[{part}]"));
+                Some(*inner)
+            }
+            Shape::Map(inner) => {
+                at.push('.');
+                at.push_str(part);
+                Some(*inner)
+            }
+            _ => None,
+        };
+    }
+    None
 }
 
 /// Turns the checks' errors about properties set through overrides that the schemas do not
@@ -388,14 +387,16 @@ pub(crate) fn allow_overridden(stack: &Stack, problems: &mut Vec<Problem>) {
             .get(logical_id)
             .map(|r| r.type_name.as_str())
             .unwrap_or_default();
-        let value = lookup(stack, &path).map(short).unwrap_or_default();
+        let value = lookup(stack, &path)
+            .map(|value| format!(": {}", short(value)))
+            .unwrap_or_default();
         problems.push(Problem::warning(
             &stack.name,
             Some(stack.construct_path(logical_id)),
             path.clone(),
             format!(
                 "{type_name} has no such property in the vendored schemas (cfn-lint 1.58.0); it \
-                 was set through an override and goes to CloudFormation unchecked: {value}"
+                 was set through an override and goes to CloudFormation unchecked{value}"
             ),
         ));
     }
