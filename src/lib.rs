@@ -47,6 +47,7 @@
 pub mod assembly;
 pub mod checks;
 pub mod constructs;
+pub mod diagnostic;
 pub mod diff;
 pub mod facts;
 pub mod parse;
