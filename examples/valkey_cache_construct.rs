@@ -27,12 +27,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     props.subnet_group_name = Some("bandup-cached-subnet-group".into());
     props.access_control = Some(AccessControl::UserGroup("bandup-users".into()));
 
-    // Findings are values: warnings, or the errors that stopped the construct (then `None`).
-    let (cache, findings) = ValkeyCache::add(&mut stack, &props);
-    for finding in &findings {
-        eprintln!("{}: {}", finding.severity, finding.message);
+    // Diagnostics are values. `Err`: the errors in the props and the warnings beside them, each
+    // naming its field (`error: port: the port must be between 1 and 65535`). `Ok`: the typed
+    // handles and the warnings.
+    let cache = match ValkeyCache::add(&mut stack, &props) {
+        Ok(cache) => cache,
+        Err(diagnostics) => {
+            eprintln!("{diagnostics}");
+            return Err("the cache props have errors".into());
+        }
+    };
+    for warning in &cache.warnings {
+        eprintln!("{warning}");
     }
-    let cache = cache.ok_or("the cache props have errors")?;
 
     // The handles give typed attributes, here to export the endpoint for other stacks.
     stack.template.add_output(

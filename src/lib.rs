@@ -49,6 +49,7 @@ pub mod assembly;
 pub mod assertions;
 pub mod checks;
 pub mod constructs;
+pub mod diagnostic;
 pub mod diff;
 pub mod facts;
 pub mod parse;

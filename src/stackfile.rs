@@ -8,10 +8,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer};
 use serde_saphyr::Spanned;
 
-use crate::checks::Severity;
 use crate::constructs::{
     AccessControl, CacheProps, Encryption, Engine, LookupKind, NetworkRef, NetworkType,
 };
+use crate::diagnostic::{Diagnostic, Location, Position};
 
 /// A cfnforge stack file: one CloudFormation stack.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -265,32 +265,13 @@ impl RefSpec {
     }
 }
 
-/// A place in a stack file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Location {
-    pub line: u64,
-    pub column: u64,
-}
-
-impl<T> From<&Spanned<T>> for Location {
+impl<T> From<&Spanned<T>> for Position {
     fn from(spanned: &Spanned<T>) -> Self {
-        Location {
+        Position {
             line: spanned.referenced.line(),
             column: spanned.referenced.column(),
         }
     }
-}
-
-/// Something wrong (or risky) in a stack file, with where it is.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Problem {
-    pub severity: Severity,
-    pub location: Location,
-    /// The key, as a dotted path from the top (`cache.port`).
-    pub key: String,
-    pub message: String,
-    /// The lines around the problem, with a marker, when the YAML reader gave them.
-    pub snippet: Option<String>,
 }
 
 /// Why a stack file could not be used.
@@ -302,10 +283,11 @@ pub enum StackFileError {
         #[source]
         source: std::io::Error,
     },
+    /// Errors (and the warnings beside them), each at a [`Location::StackFile`].
     #[error("{path}: invalid stack file")]
     Invalid {
         path: PathBuf,
-        problems: Vec<Problem>,
+        diagnostics: Vec<Diagnostic>,
     },
 }
 
@@ -356,15 +338,15 @@ pub fn duplicate_stacks(files: &[StackFile]) -> Vec<StackFileError> {
             .enumerate()
             .filter(|(j, other)| *j != i && other.spec.stack.value == *name)
             .map(|(_, other)| {
-                let at = Location::from(&other.spec.stack);
+                let at = Position::from(&other.spec.stack);
                 format!("{}:{}:{}", other.path.display(), at.line, at.column)
             })
             .collect();
         if !others.is_empty() {
             errors.push(StackFileError::Invalid {
                 path: file.path.clone(),
-                problems: vec![error(
-                    Location::from(&file.spec.stack),
+                diagnostics: vec![error(
+                    Position::from(&file.spec.stack),
                     "stack",
                     format!(
                         "stack \"{name}\" is also defined in {}; each stack file must name a different stack",
@@ -383,13 +365,13 @@ pub fn load(path: &Path) -> Result<StackFile, StackFileError> {
         path: path.to_path_buf(),
         source,
     })?;
-    let text = utf8(&bytes).map_err(|problem| StackFileError::Invalid {
+    let text = utf8(&bytes).map_err(|diagnostic| StackFileError::Invalid {
         path: path.to_path_buf(),
-        problems: vec![problem],
+        diagnostics: vec![*diagnostic],
     })?;
-    let spec = parse(text).map_err(|problem| StackFileError::Invalid {
+    let spec = parse(text).map_err(|diagnostic| StackFileError::Invalid {
         path: path.to_path_buf(),
-        problems: vec![problem],
+        diagnostics: vec![*diagnostic],
     })?;
     Ok(StackFile {
         path: path.to_path_buf(),
@@ -398,27 +380,27 @@ pub fn load(path: &Path) -> Result<StackFile, StackFileError> {
 }
 
 /// The text of a stack file, or where its first byte that is not UTF-8 is.
-fn utf8(bytes: &[u8]) -> Result<&str, Problem> {
+fn utf8(bytes: &[u8]) -> Result<&str, Box<Diagnostic>> {
     std::str::from_utf8(bytes).map_err(|err| {
         let valid = &bytes[..err.valid_up_to()];
         // What comes before the bad byte is valid UTF-8 by definition.
         let before = std::str::from_utf8(valid).unwrap_or_default();
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let location = Location {
+        let location = Position {
             line: before.matches('\n').count() as u64 + 1,
             column: before[line_start..].chars().count() as u64 + 1,
         };
         let byte = bytes.get(err.valid_up_to()).copied().unwrap_or_default();
-        error(
+        Box::new(error(
             location,
             "",
             format!("the file is not UTF-8 text (byte 0x{byte:02X} here); save it as UTF-8"),
-        )
+        ))
     })
 }
 
 /// Parses stack file text; the error names the line, column and key.
-pub fn parse(text: &str) -> Result<StackSpec, Problem> {
+pub fn parse(text: &str) -> Result<StackSpec, Box<Diagnostic>> {
     let mut path = None;
     let parsed = serde_saphyr::with_deserializer_from_str(text, |deserializer| {
         serde_path_to_error::deserialize::<_, StackSpec>(deserializer).map_err(|e| {
@@ -426,16 +408,16 @@ pub fn parse(text: &str) -> Result<StackSpec, Problem> {
             e.into_inner()
         })
     });
-    parsed.map_err(|error| {
-        let location = error
+    parsed.map_err(|reader_error| {
+        let location = reader_error
             .location()
-            .map(|l| Location {
+            .map(|l| Position {
                 line: l.line(),
                 column: l.column(),
             })
             .unwrap_or_default();
         // The reader's text is "error: line L column C: message" and then a snippet.
-        let rendered = error.to_string();
+        let rendered = reader_error.to_string();
         let mut lines = rendered.lines();
         let first = lines.next().unwrap_or_default();
         let message = first
@@ -471,20 +453,17 @@ pub fn parse(text: &str) -> Result<StackSpec, Problem> {
                 }
             }
         }
-        Problem {
-            severity: Severity::Error,
-            location,
-            key,
-            message,
+        Box::new(Diagnostic {
             snippet: (!snippet.is_empty()).then(|| snippet.join("\n")),
-        }
+            ..error(location, &key, message)
+        })
     })
 }
 
 /// The line where `key` was first given in the map that gives it again at `again`: the
 /// nearest earlier line with the key at the same column, before the map's start (a line
 /// indented less). A flow map on one line (`{a: 1, a: 2}`) is that same line.
-fn first_given(text: &str, key: &str, again: Location) -> Option<u64> {
+fn first_given(text: &str, key: &str, again: Position) -> Option<u64> {
     let column = usize::try_from(again.column).ok()?.checked_sub(1)?;
     let lines: Vec<&str> = text.lines().collect();
     let index = usize::try_from(again.line).ok()?.checked_sub(1)?;
@@ -547,8 +526,8 @@ impl StackSpec {
             .collect()
     }
 
-    /// Problems in the file's shape that the types alone do not catch.
-    pub fn problems(&self) -> Vec<Problem> {
+    /// Errors in the file's shape that the types alone do not catch.
+    pub fn problems(&self) -> Vec<Diagnostic> {
         let mut problems = Vec::new();
         for (key, value) in &self.tags {
             problems.extend(tag_problems(key, value));
@@ -556,7 +535,7 @@ impl StackSpec {
         // AWS takes at most 50 user tags on a stack or a resource.
         if let Some((key, _)) = self.tags.get_index(50) {
             problems.push(error(
-                Location::from(key),
+                Position::from(key),
                 "tags",
                 format!(
                     "{} tags: AWS takes at most 50 on a stack or a resource",
@@ -564,7 +543,7 @@ impl StackSpec {
                 ),
             ));
         }
-        let at = |spanned: &Spanned<String>| Location::from(spanned);
+        let at = |spanned: &Spanned<String>| Position::from(spanned);
         if let Err(why) = stack_name_problem(&self.stack.value) {
             problems.push(error(
                 at(&self.stack),
@@ -576,7 +555,7 @@ impl StackSpec {
             && !is_region_name(&region.value)
         {
             problems.push(error(
-                Location::from(region),
+                Position::from(region),
                 "region",
                 format!(
                     "\"{}\" is not an AWS region name such as ap-southeast-1 or us-gov-west-1",
@@ -588,7 +567,7 @@ impl StackSpec {
             && description.value.len() > 1024
         {
             problems.push(error(
-                Location::from(description),
+                Position::from(description),
                 "description",
                 format!(
                     "{} bytes: CloudFormation takes at most 1,024",
@@ -703,11 +682,11 @@ impl CacheSpec {
     }
 
     /// Where a construct field (`CacheProps`' names) is in the file, and its key there.
-    pub fn locate(&self, field: &str, network: &NetworkSpec) -> (Location, &'static str) {
-        fn opt<T>(spanned: &Option<Spanned<T>>, fallback: Location) -> Location {
-            spanned.as_ref().map(Location::from).unwrap_or(fallback)
+    pub fn locate(&self, field: &str, network: &NetworkSpec) -> (Position, &'static str) {
+        fn opt<T>(spanned: &Option<Spanned<T>>, fallback: Position) -> Position {
+            spanned.as_ref().map(Position::from).unwrap_or(fallback)
         }
-        let id = Location::from(&self.id);
+        let id = Position::from(&self.id);
         match field {
             "description" => (opt(&self.description, id), "description"),
             "engine" => (opt(&self.engine, id), "engine"),
@@ -722,10 +701,10 @@ impl CacheSpec {
                 opt(&self.backup_retention_days, id),
                 "backup_retention_days",
             ),
-            "subnets" => (Location::from(&network.subnets), "network.subnets"),
-            "vpc" => (Location::from(&network.vpc), "network.vpc"),
+            "subnets" => (Position::from(&network.subnets), "network.subnets"),
+            "vpc" => (Position::from(&network.vpc), "network.vpc"),
             "security_group.allow_from" => (
-                Location::from(&self.security_group.allow_from),
+                Position::from(&self.security_group.allow_from),
                 "security_group.allow_from",
             ),
             "security_group.name" => (opt(&self.security_group.name, id), "security_group.name"),
@@ -746,34 +725,28 @@ impl CacheSpec {
     }
 }
 
-fn error(location: Location, key: &str, message: impl Into<String>) -> Problem {
-    Problem {
-        severity: Severity::Error,
-        location,
-        key: key.to_string(),
-        message: message.into(),
-        snippet: None,
-    }
+fn error(position: Position, key: &str, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(Location::stack_file(position, key), message)
 }
 
 /// AWS's rules for tags (the same for CloudFormation stacks, EC2 and ElastiCache): keys of 1
 /// to 128 characters that do not start with `aws:` (reserved for AWS), values of 0 to 256; a
 /// control character (NUL, a line break) is refused by every service.
-fn tag_problems(key: &Spanned<String>, value: &Spanned<String>) -> Vec<Problem> {
+fn tag_problems(key: &Spanned<String>, value: &Spanned<String>) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let shown = key.value.escape_debug().to_string();
     let at = format!("tags.{shown}");
     let length = key.value.chars().count();
     if length == 0 || length > 128 {
         problems.push(error(
-            Location::from(key),
+            Position::from(key),
             &at,
             format!("a tag key has 1 to 128 characters; this one has {length}"),
         ));
     }
     if key.value.to_ascii_lowercase().starts_with("aws:") {
         problems.push(error(
-            Location::from(key),
+            Position::from(key),
             &at,
             "tag keys starting with `aws:` are reserved for AWS; choose another key",
         ));
@@ -781,14 +754,14 @@ fn tag_problems(key: &Spanned<String>, value: &Spanned<String>) -> Vec<Problem> 
     let length = value.value.chars().count();
     if length > 256 {
         problems.push(error(
-            Location::from(value),
+            Position::from(value),
             &at,
             format!("a tag value has at most 256 characters; this one has {length}"),
         ));
     }
     for (what, text, location) in [
-        ("key", &key.value, Location::from(key)),
-        ("value", &value.value, Location::from(value)),
+        ("key", &key.value, Position::from(key)),
+        ("value", &value.value, Position::from(value)),
     ] {
         if let Some(c) = text.chars().find(|c| c.is_control()) {
             problems.push(error(
@@ -836,6 +809,13 @@ mod tests {
 
     const SEED: &str = include_str!("../stacks/bandup-redis.yaml");
 
+    fn key(diagnostic: &Diagnostic) -> &str {
+        match &diagnostic.location {
+            Location::StackFile { key, .. } => key,
+            other => panic!("not in the stack file: {other:?}"),
+        }
+    }
+
     #[test]
     fn the_shipped_stack_file_parses() {
         let spec = parse(SEED).unwrap();
@@ -852,7 +832,7 @@ mod tests {
     fn unknown_keys_wrong_types_and_missing_keys_name_line_column_and_key() {
         let unknown = SEED.replace("  port: 6379", "  port: 6379\n  prot: 1");
         let problem = parse(&unknown).unwrap_err();
-        assert_eq!(problem.key, "cache.prot");
+        assert_eq!(key(&problem), "cache.prot");
         assert!(
             problem.message.contains("unknown field `prot`"),
             "{}",
@@ -863,12 +843,15 @@ mod tests {
             .position(|l| l.starts_with("  prot"))
             .unwrap() as u64
             + 1;
-        assert_eq!(problem.location, Location { line, column: 3 });
+        assert_eq!(
+            problem.location,
+            Location::stack_file(Position { line, column: 3 }, "cache.prot")
+        );
 
         let wrong = SEED.replace("  port: 6379", "  port: lots");
         let problem = parse(&wrong).unwrap_err();
-        assert_eq!(problem.key, "cache.port");
-        assert_eq!(problem.location.column, 9);
+        assert_eq!(key(&problem), "cache.port");
+        assert_eq!(problem.location.position().map(|p| p.column), Some(9));
 
         let missing: String = SEED
             .lines()
@@ -907,7 +890,7 @@ mod tests {
         let spec = parse(&SEED.replace("stack: bandup-redis", "stack: 1bandup")).unwrap();
         let problems = spec.problems();
         assert_eq!(problems.len(), 1);
-        assert_eq!(problems[0].key, "stack");
+        assert_eq!(key(&problems[0]), "stack");
         assert!(problems[0].message.contains("start with a letter"));
     }
 
@@ -919,7 +902,7 @@ mod tests {
             1,
         );
         let problem = parse(&in_a_list).unwrap_err();
-        assert_eq!(problem.key, "caches[0].id", "{problem:?}");
+        assert_eq!(key(&problem), "caches[0].id", "{problem:?}");
         assert_eq!(
             problem.message,
             "`id` is given twice: first on line 11, again on line 13; keep one"
@@ -930,7 +913,7 @@ mod tests {
             1,
         );
         let problem = parse(&in_a_flow_map).unwrap_err();
-        assert_eq!(problem.key, "tags.project", "{problem:?}");
+        assert_eq!(key(&problem), "tags.project", "{problem:?}");
         assert!(
             problem.message.contains("first on line 6, again on line 6"),
             "{problem:?}"
@@ -947,7 +930,10 @@ mod tests {
     #[test]
     fn the_first_bad_byte_is_found_by_line_and_column() {
         let problem = utf8(b"stack: x\n  caf\xc3\xa9 \xff").unwrap_err();
-        assert_eq!(problem.location, Location { line: 2, column: 8 });
+        assert_eq!(
+            problem.location,
+            Location::stack_file(Position { line: 2, column: 8 }, "")
+        );
         assert!(problem.message.contains("0xFF"), "{}", problem.message);
         assert_eq!(utf8("é".as_bytes()), Ok("é"));
     }

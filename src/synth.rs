@@ -3,11 +3,12 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::checks::{self, Diagnostic, Severity};
+use crate::checks;
 use crate::constructs::{Stack, ValkeyCache};
+use crate::diagnostic::{Diagnostic, Location, Position};
 use crate::render::{self, Format};
 use crate::rules::{self, Suppression, SuppressionError};
-use crate::stackfile::{Location, Problem, StackFile};
+use crate::stackfile::StackFile;
 use crate::template::Value;
 
 /// A synthesized stack and everything found on the way that did not stop it.
@@ -15,15 +16,14 @@ use crate::template::Value;
 pub struct Synthesized {
     pub path: PathBuf,
     pub stack: Stack,
-    /// Warnings about the stack file, with their location.
-    pub problems: Vec<Problem>,
-    /// Warnings from the template checks.
+    /// Warnings: the stack file's and its constructs' (at the stack file's keys), then the
+    /// template checks' (at template paths).
     pub diagnostics: Vec<Diagnostic>,
     /// The best-practice and security rules' findings, suppressed ones included. Errors among
     /// them are not stopped here: `check` must still report them; `synth` and `deploy` refuse.
     pub rules: rules::Report,
-    /// Where each resource comes from in the stack file (logical ID to location).
-    pub origins: HashMap<String, Location>,
+    /// Where each resource comes from in the stack file (logical ID to position).
+    pub origins: HashMap<String, Position>,
 }
 
 /// Why a stack could not be synthesized.
@@ -32,9 +32,8 @@ pub enum SynthError {
     #[error("{path}: invalid stack")]
     Invalid {
         path: PathBuf,
-        /// Problems in the stack file (errors and the warnings beside them).
-        problems: Vec<Problem>,
-        /// Problems in the template built from it.
+        /// The errors and the warnings beside them: the stack file's first (at its keys), then,
+        /// when the stack file has none, the template's (at template paths).
         diagnostics: Vec<Diagnostic>,
     },
     #[error("{path}: {source}")]
@@ -48,40 +47,41 @@ pub enum SynthError {
 /// Builds the stack a stack file describes and checks its template.
 pub fn synthesize(file: &StackFile) -> Result<Synthesized, SynthError> {
     let spec = &file.spec;
-    let mut problems = spec.problems();
+    let mut diagnostics = spec.problems();
     let mut stack = Stack::new(spec.stack.value.clone());
     stack.tags = spec.tags();
     stack.template.description = spec.description.as_ref().map(|d| d.value.clone());
 
     let mut origins = HashMap::new();
     for (key, cache) in spec.cache_specs() {
-        let (built, findings) = ValkeyCache::add(&mut stack, &cache.props(&spec.network));
-        if let Some(built) = built {
-            let at = Location::from(&cache.id);
-            for id in [
-                built.security_group.logical_id(),
-                built.subnet_group.logical_id(),
-                built.replication_group.logical_id(),
-            ] {
-                origins.insert(id.to_string(), at);
+        let found = match ValkeyCache::add(&mut stack, &cache.props(&spec.network)) {
+            Ok(built) => {
+                let at = Position::from(&cache.id);
+                for id in [
+                    built.security_group.logical_id(),
+                    built.subnet_group.logical_id(),
+                    built.replication_group.logical_id(),
+                ] {
+                    origins.insert(id.to_string(), at);
+                }
+                built.warnings
             }
-        }
-        for finding in findings {
-            let (location, field_key) = cache.locate(&finding.field, &spec.network);
-            let key = if field_key.starts_with("network.") {
-                field_key.to_string()
-            } else if field_key.is_empty() {
-                key.clone()
-            } else {
-                format!("{key}.{field_key}")
-            };
-            problems.push(Problem {
-                severity: finding.severity,
-                location,
-                key,
-                message: finding.message,
-                snippet: None,
-            });
+            Err(errors) => errors.0,
+        };
+        // The construct names its props' fields: say where they are in the stack file.
+        for mut diagnostic in found {
+            if let Location::Field(field) = &diagnostic.location {
+                let (position, field_key) = cache.locate(field, &spec.network);
+                let key = if field_key.starts_with("network.") {
+                    field_key.to_string()
+                } else if field_key.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{key}.{field_key}")
+                };
+                diagnostic.location = Location::stack_file(position, key);
+            }
+            diagnostics.push(diagnostic);
         }
     }
 
@@ -103,62 +103,54 @@ pub fn synthesize(file: &StackFile) -> Result<Synthesized, SynthError> {
     let rule_report = match rules::check(&stack.template, &suppressions) {
         Ok(report) => Some(report),
         Err(e) => {
-            problems.push(suppression_problem(file, &e));
+            diagnostics.push(suppression_diagnostic(file, &e));
             None
         }
     };
 
-    let mut report = checks::check(&stack.template);
-    if let Some(region) = &spec.region {
-        let missing = checks::check_region(&stack.template, &region.value);
-        report.diagnostics.extend(missing);
+    let stack_file_failed = diagnostics.iter().any(Diagnostic::is_error);
+    // Template problems that follow from stack file errors are noise.
+    if !stack_file_failed {
+        diagnostics.extend(checks::check(&stack.template).diagnostics);
+        if let Some(region) = &spec.region {
+            diagnostics.extend(checks::check_region(&stack.template, &region.value));
+        }
     }
-    let stack_file_failed = problems.iter().any(|p| p.severity == Severity::Error);
-    if stack_file_failed || report.has_errors() {
+    if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(SynthError::Invalid {
             path: file.path.clone(),
-            problems,
-            // Template problems that follow from stack file errors are noise.
-            diagnostics: if stack_file_failed {
-                Vec::new()
-            } else {
-                report.diagnostics
-            },
+            diagnostics,
         });
     }
     Ok(Synthesized {
         path: file.path.clone(),
         stack,
-        problems,
-        diagnostics: report.diagnostics,
+        diagnostics,
         rules: rule_report.unwrap_or_default(),
         origins,
     })
 }
 
 /// A refused suppression, at the key that is wrong.
-fn suppression_problem(file: &StackFile, error: &SuppressionError) -> Problem {
+fn suppression_diagnostic(file: &StackFile, error: &SuppressionError) -> Diagnostic {
     let index = error.index();
     let spec = file.spec.suppressions.get(index);
-    let (location, key) = match (error, spec) {
-        (SuppressionError::NoReason { .. }, Some(s)) => (Location::from(&s.reason), "reason"),
+    let (position, key) = match (error, spec) {
+        (SuppressionError::NoReason { .. }, Some(s)) => (Position::from(&s.reason), "reason"),
         (SuppressionError::UnknownResource { .. }, Some(s)) => (
             s.resource
                 .as_ref()
-                .map(Location::from)
-                .unwrap_or(Location::from(&s.rule)),
+                .map(Position::from)
+                .unwrap_or(Position::from(&s.rule)),
             "resource",
         ),
-        (_, Some(s)) => (Location::from(&s.rule), "rule"),
-        (_, None) => (Location::default(), "rule"),
+        (_, Some(s)) => (Position::from(&s.rule), "rule"),
+        (_, None) => (Position::default(), "rule"),
     };
-    Problem {
-        severity: Severity::Error,
-        location,
-        key: format!("suppressions[{index}].{key}"),
-        message: error.to_string(),
-        snippet: None,
-    }
+    Diagnostic::error(
+        Location::stack_file(position, format!("suppressions[{index}].{key}")),
+        error.to_string(),
+    )
 }
 
 impl Synthesized {
@@ -170,10 +162,9 @@ impl Synthesized {
                 source,
             })?;
         let size = checks::check_body_size(text.len());
-        if let Some(diagnostic) = size.as_ref().filter(|d| d.severity == Severity::Error) {
+        if let Some(diagnostic) = size.as_ref().filter(|d| d.is_error()) {
             return Err(SynthError::Invalid {
                 path: self.path.clone(),
-                problems: Vec::new(),
                 diagnostics: vec![diagnostic.clone()],
             });
         }
@@ -181,7 +172,16 @@ impl Synthesized {
     }
 
     /// Where a resource comes from in the stack file, if it is known.
-    pub fn origin(&self, logical_id: &str) -> Option<Location> {
+    pub fn origin(&self, logical_id: &str) -> Option<Position> {
         self.origins.get(logical_id).copied()
+    }
+
+    /// Where in the stack file a diagnostic at a template resource comes from, if it is known:
+    /// the resource's origin. A stack-file diagnostic has its own position.
+    pub fn origin_of(&self, diagnostic: &Diagnostic) -> Option<Position> {
+        diagnostic
+            .location
+            .position()
+            .or_else(|| self.origin(diagnostic.location.resource()?))
     }
 }

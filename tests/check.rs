@@ -182,3 +182,29 @@ fn a_suppression_of_an_unknown_rule_or_resource_is_an_error() {
         "{err}"
     );
 }
+
+#[test]
+fn check_shows_the_stack_file_s_warnings_on_stderr_and_in_its_json() {
+    let dir = stack_dir(&SEED.replacen("  id: bandup-redis", "  id: Bandup-Redis", 1));
+    let warning = "warning: stacks/bandup-redis.yaml:11:7: cache.id: ElastiCache stores the replication group ID in lower case: write \"bandup-redis\"";
+    let text = cfnforge(&["check"], dir.path());
+    assert_eq!(text.status.code(), Some(0), "{}", stderr(&text));
+    assert!(stderr(&text).contains(warning), "{}", stderr(&text));
+    // synth shows it through the same function.
+    assert!(
+        stderr(&cfnforge(&["synth"], dir.path())).contains(warning),
+        "synth"
+    );
+
+    let output = cfnforge(&["check", "--format", "json"], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(
+        json["bandup-redis"]["diagnostics"],
+        serde_json::json!([{
+            "level": "warning", "key": "cache.id", "line": 11, "column": 7,
+            "message": "ElastiCache stores the replication group ID in lower case: write \"bandup-redis\""
+        }])
+    );
+    assert_eq!(json["bandup-redis"]["summary"]["warnings"], 0, "rules only");
+}

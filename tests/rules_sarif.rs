@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::process::Command;
 
 use cfnforge::constructs::{CacheProps, NetworkRef, Stack, ValkeyCache};
+use cfnforge::diagnostic::{Diagnostic, Location, Position};
 use cfnforge::rules::{self, Report, Suppression};
 use serde_json::{Value, json};
 
@@ -61,7 +62,7 @@ fn seed_report() -> Report {
     );
     props.security_group_name = Some("redis-sg".into());
     let mut stack = Stack::new("bandup-redis");
-    ValkeyCache::add(&mut stack, &props).0.unwrap();
+    ValkeyCache::add(&mut stack, &props).unwrap();
     let suppressions = [
         Suppression {
             rule: "CF-EC-006".into(),
@@ -95,6 +96,41 @@ fn sarif_validates_against_the_sarif_2_1_0_schema() {
     let empty = rules::sarif(&clean, "stacks/empty.yaml", None);
     assert_eq!(empty["runs"][0]["results"], json!([]));
     validate(&empty).unwrap();
+}
+
+#[test]
+fn diagnostics_no_rule_found_are_valid_results_without_a_rule() {
+    let mut report = seed_report();
+    let rule_results = report.findings.len();
+    report.findings.push(Diagnostic::warning(
+        Location::stack_file(
+            Position {
+                line: 11,
+                column: 7,
+            },
+            "cache.id",
+        ),
+        "ElastiCache stores the replication group ID in lower case",
+    ));
+    report.findings.push(Diagnostic::error(
+        Location::template("Resources.BandupRedis.Type"),
+        "not available in the region",
+    ));
+    let sarif = rules::sarif(&report, "stacks/bandup-redis.yaml", None);
+    validate(&sarif).unwrap_or_else(|e| panic!("invalid SARIF:\n{e}"));
+    let results = &sarif["runs"][0]["results"];
+    let stack_file = &results[rule_results];
+    assert!(stack_file.get("ruleId").is_none(), "{stack_file}");
+    assert_eq!(
+        stack_file["locations"][0]["physicalLocation"]["region"],
+        json!({"startLine": 11, "startColumn": 7})
+    );
+    let template = &results[rule_results + 1];
+    assert_eq!(template["level"], "error");
+    assert_eq!(
+        template["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+        "Resources.BandupRedis.Type"
+    );
 }
 
 /// What is broken, and how.

@@ -3,8 +3,9 @@
 
 use std::fmt;
 
-use super::Problem;
+use super::StackDiagnostic;
 use crate::checks::did_you_mean;
+use crate::diagnostic::Diagnostics;
 use crate::render::RenderError;
 use crate::resources;
 use crate::rules::SuppressionError;
@@ -35,11 +36,13 @@ pub enum AppError {
         /// The construct path that asked for it again.
         second: String,
     },
-    #[error("{stack}: the construct at {path} has errors:\n{}", Lines(.problems))]
+    #[error("{stack}: the construct at {path} has errors:\n{}", Lines(.diagnostics.0.as_slice()))]
     Construct {
         stack: String,
         path: String,
-        problems: Vec<Problem>,
+        /// Every diagnostic of the props (errors and the warnings beside them), each at the
+        /// props' field.
+        diagnostics: Diagnostics,
     },
     #[error("{stack}: {what}: the stack has no resource \"{logical_id}\"{hint}")]
     UnknownResource {
@@ -116,11 +119,11 @@ pub enum AppError {
         #[source]
         source: SuppressionError,
     },
-    #[error("{stack}: the template has errors:\n{}", Lines(.problems))]
+    #[error("{stack}: the template has errors:\n{}", Lines(.diagnostics.as_slice()))]
     Invalid {
         stack: String,
         /// The errors, and the warnings found beside them.
-        problems: Vec<Problem>,
+        diagnostics: Vec<StackDiagnostic>,
     },
     #[error("{stack}: {source}")]
     Render {
@@ -143,10 +146,10 @@ impl fmt::Display for AttributeHint<'_> {
     }
 }
 
-/// Problems one per line, indented.
-struct Lines<'a>(&'a [Problem]);
+/// One per line, indented.
+struct Lines<'a, T>(&'a [T]);
 
-impl fmt::Display for Lines<'_> {
+impl<T: fmt::Display> fmt::Display for Lines<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, problem) in self.0.iter().enumerate() {
             if i > 0 {

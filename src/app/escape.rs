@@ -6,9 +6,10 @@
 //! override that the schema does not know (AWS launched it after the schemas were vendored):
 //! that is a warning, and the property goes to CloudFormation as it is.
 
-use super::{AppError, Problem, short};
+use super::{AppError, StackDiagnostic, short};
 use crate::checks::did_you_mean;
 use crate::constructs::Stack;
+use crate::diagnostic::{Diagnostic, Location};
 use crate::resources::{self, Shape};
 use crate::template::{Handle, Intrinsic, Resource, ResourceOptions, Value};
 
@@ -370,10 +371,10 @@ fn first_unknown(info: &resources::TypeInfo, parts: &[String]) -> Option<String>
 
 /// Turns the checks' errors about properties set through overrides that the schemas do not
 /// know into one warning each.
-pub(crate) fn allow_overridden(stack: &Stack, problems: &mut Vec<Problem>) {
+pub(crate) fn allow_overridden(stack: &Stack, problems: &mut Vec<StackDiagnostic>) {
     for path in unknown_overridden(stack) {
         let before = problems.len();
-        problems.retain(|p| !(p.is_error() && p.path == path));
+        problems.retain(|p| !(p.is_error() && p.template_path() == Some(path.as_str())));
         if problems.len() == before {
             continue;
         }
@@ -390,15 +391,14 @@ pub(crate) fn allow_overridden(stack: &Stack, problems: &mut Vec<Problem>) {
         let value = lookup(stack, &path)
             .map(|value| format!(": {}", short(value)))
             .unwrap_or_default();
-        problems.push(Problem::warning(
-            &stack.name,
-            Some(stack.construct_path(logical_id)),
-            path.clone(),
+        let warning = Diagnostic::warning(
+            Location::template(path.clone()),
             format!(
                 "{type_name} has no such property in the vendored schemas (cfn-lint 1.58.0); it \
                  was set through an override and goes to CloudFormation unchecked{value}"
             ),
-        ));
+        );
+        problems.push(StackDiagnostic::in_template(stack, warning));
     }
 }
 

@@ -57,7 +57,7 @@ mod tree;
 
 pub use error::AppError;
 pub use escape::CfnResource;
-pub use findings::Problem;
+pub use findings::StackDiagnostic;
 pub use synth::Synthesis;
 pub(crate) use tree::Tree;
 

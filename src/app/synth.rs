@@ -4,7 +4,7 @@
 
 use indexmap::IndexMap;
 
-use super::{AppError, Problem, cross, escape, findings, tags};
+use super::{AppError, StackDiagnostic, cross, escape, findings, tags};
 use crate::assembly::{self, Assembly, Manifest, StackArtifact};
 use crate::constructs::Stack;
 use crate::render::{self, Format};
@@ -16,7 +16,7 @@ use crate::template::{Intrinsic, Template, Value};
 #[derive(Debug, Clone)]
 pub struct Synthesis {
     pub assembly: Assembly,
-    pub warnings: Vec<Problem>,
+    pub warnings: Vec<StackDiagnostic>,
 }
 
 /// The stack's template as it is deployed, as far as the stack alone decides it: its tags on
@@ -41,8 +41,7 @@ pub(crate) fn synthesize(stacks: &[Stack]) -> Result<Synthesis, AppError> {
     let mut templates = IndexMap::new();
     for (stack, needs) in stacks.iter_mut().zip(dependencies) {
         stack.template = finished(stack);
-        let mut problems: Vec<Problem> =
-            findings::construct_warnings(&stack.tree).cloned().collect();
+        let mut problems = stack.tree.warnings.clone();
         let mut checked = findings::check_template(stack);
         escape::allow_overridden(stack, &mut checked);
         problems.extend(checked);
@@ -53,10 +52,10 @@ pub(crate) fn synthesize(stacks: &[Stack]) -> Result<Synthesis, AppError> {
                 source,
             })?;
         problems.extend(findings::check_body(stack, text.len()));
-        if problems.iter().any(Problem::is_error) {
+        if problems.iter().any(StackDiagnostic::is_error) {
             return Err(AppError::Invalid {
                 stack: stack.name.clone(),
-                problems,
+                diagnostics: problems,
             });
         }
         warnings.extend(problems);

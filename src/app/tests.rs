@@ -2,8 +2,8 @@ use serde_json::json;
 
 use super::*;
 use crate::assertions::{Capture, Match, Template};
-use crate::checks::Severity;
 use crate::constructs::{CacheProps, NetworkRef};
+use crate::diagnostic::Severity;
 use crate::render::{Format, render};
 use crate::resources::{ec2, elasticache};
 use crate::template::{Intrinsic, ResourceOptions};
@@ -430,7 +430,7 @@ fn a_resource_of_any_type_is_checked_against_its_schema() {
     app.add(stack.clone()).unwrap();
     let AppError::Invalid {
         stack: name,
-        problems,
+        diagnostics: problems,
     } = app.synth().unwrap_err()
     else {
         panic!("invalid")
@@ -444,8 +444,9 @@ fn a_resource_of_any_type_is_checked_against_its_schema() {
     assert_eq!(
         errors,
         [
-            "error: queues/Bad (Resources.Bad.Properties.VisibilityTimeut): AWS::SQS::Queue \"Bad\" \
-          has no property \"VisibilityTimeut\" (did you mean \"VisibilityTimeout\"?)"
+            "queues/Bad: error: template Resources.Bad.Properties.VisibilityTimeut: \
+             AWS::SQS::Queue \"Bad\" has no property \"VisibilityTimeut\" (did you mean \
+             \"VisibilityTimeout\"?)"
         ]
     );
     let error = stack
@@ -528,15 +529,16 @@ fn overrides_change_typed_resources_and_unknown_properties_only_warn() {
     let warnings: Vec<String> = synthesis
         .warnings
         .iter()
-        .filter(|p| p.rule.is_none())
+        .filter(|p| p.diagnostic.rule.is_none())
         .map(ToString::to_string)
         .collect();
     assert_eq!(
         warnings,
         [
-            "warning: s/Group (Resources.Group.Properties.BrandNewSetting): AWS::EC2::SecurityGroup \
-          has no such property in the vendored schemas (cfn-lint 1.58.0); it was set through an \
-          override and goes to CloudFormation unchecked: {\"Mode\":\"strict\"}"
+            "s/Group: warning: template Resources.Group.Properties.BrandNewSetting: \
+             AWS::EC2::SecurityGroup has no such property in the vendored schemas (cfn-lint \
+             1.58.0); it was set through an override and goes to CloudFormation unchecked: \
+             {\"Mode\":\"strict\"}"
         ]
     );
     // Nested: a key the schema's closed object does not have.
@@ -550,8 +552,8 @@ fn overrides_change_typed_resources_and_unknown_properties_only_warn() {
         .unwrap()
         .warnings
         .into_iter()
-        .filter(|p| p.severity == Severity::Warning && p.rule.is_none())
-        .map(|p| p.path)
+        .filter(|p| p.diagnostic.severity == Severity::Warning && p.diagnostic.rule.is_none())
+        .filter_map(|p| p.template_path().map(str::to_string))
         .collect();
     assert_eq!(
         warned,
@@ -606,13 +608,16 @@ fn an_unknown_property_without_an_override_stays_an_error() {
         .unwrap();
     let mut app = App::new();
     app.add(stack).unwrap();
-    let AppError::Invalid { problems, .. } = app.synth().unwrap_err() else {
+    let AppError::Invalid {
+        diagnostics: problems,
+        ..
+    } = app.synth().unwrap_err()
+    else {
         panic!("invalid")
     };
     assert!(
-        problems
-            .iter()
-            .any(|p| p.is_error() && p.path == "Resources.Group.Properties.BrandNewSetting"),
+        problems.iter().any(|p| p.is_error()
+            && p.template_path() == Some("Resources.Group.Properties.BrandNewSetting")),
         "{problems:?}"
     );
 }
@@ -623,7 +628,11 @@ fn rules_and_checks_fail_synthesis_unless_suppressed() {
     stack.add_cache("BandupRedis", &seed_props()).unwrap();
     let mut app = App::new();
     app.add(stack.clone()).unwrap();
-    let AppError::Invalid { problems, .. } = app.synth().unwrap_err() else {
+    let AppError::Invalid {
+        diagnostics: problems,
+        ..
+    } = app.synth().unwrap_err()
+    else {
         panic!("invalid")
     };
     let errors: Vec<String> = problems
@@ -634,9 +643,8 @@ fn rules_and_checks_fail_synthesis_unless_suppressed() {
     assert_eq!(
         errors,
         [
-            "error: bandup-redis/BandupRedis/Resource (Resources.BandupRedis): CF-EC-006 no \
-          AuthToken and no UserGroupIds: any client that reaches port 6379 can read and write \
-          every key"
+            "bandup-redis/BandupRedis/Resource: error: CF-EC-006 BandupRedis: no AuthToken and \
+             no UserGroupIds: any client that reaches port 6379 can read and write every key"
         ]
     );
     stack.suppress("CF-EC-006", Some("BandupRedis"), "the seed page's choice");
@@ -646,7 +654,7 @@ fn rules_and_checks_fail_synthesis_unless_suppressed() {
     let rules: Vec<&str> = synthesis
         .warnings
         .iter()
-        .filter_map(|p| p.rule.as_deref())
+        .filter_map(|p| p.diagnostic.rule_id())
         .collect();
     // In template order: the security group, the subnet group, the replication group.
     assert_eq!(
@@ -679,8 +687,8 @@ fn construct_errors_name_the_construct_path_and_the_field() {
     let error = stack.add_cache("Cache", &props).unwrap_err().to_string();
     assert_eq!(
         error,
-        "s: the construct at s/Cache has errors:\n  error: s/Cache (port): the port must be \
-         between 1 and 65535"
+        "s: the construct at s/Cache has errors:\n  error: port: the port must be between 1 and \
+         65535"
     );
     assert!(stack.template.resources.is_empty());
     // Warnings wait for synthesis.
@@ -707,8 +715,8 @@ fn construct_errors_name_the_construct_path_and_the_field() {
     assert_eq!(
         warnings,
         [
-            "warning: s/Cache (id): ElastiCache stores the replication group ID in lower case: \
-          write \"bandup-redis\""
+            "s/Cache: warning: id: ElastiCache stores the replication group ID in lower case: \
+             write \"bandup-redis\""
         ]
     );
 }

@@ -15,7 +15,7 @@ use heck::ToUpperCamelCase;
 use indexmap::IndexMap;
 
 use super::cross::Import;
-use super::{AppError, Problem};
+use super::{AppError, StackDiagnostic};
 use crate::constructs::Stack;
 use crate::template::{Handle, ResourceOptions, ResourceType, Section};
 
@@ -34,7 +34,7 @@ pub(crate) struct Tree {
     /// Overrides given (logical ID, path), for judging properties the schema does not know.
     pub(crate) overrides: Vec<(String, String)>,
     /// Warnings of constructs, reported when the app is synthesized.
-    pub(crate) warnings: Vec<Problem>,
+    pub(crate) warnings: Vec<StackDiagnostic>,
 }
 
 impl Tree {

@@ -176,7 +176,10 @@ pub(super) fn assert_one(template: &Template, severity: Severity, path: &str, fr
         panic!("expected one diagnostic, got {found:#?}");
     };
     assert_eq!(
-        (only.severity, only.path.as_str()),
+        (
+            only.severity,
+            only.location.template_path().unwrap_or_default()
+        ),
         (severity, path),
         "{only}"
     );
@@ -189,7 +192,10 @@ pub(super) fn assert_all(template: &Template, expected: &[(Severity, &str, &str)
     assert_eq!(found.len(), expected.len(), "{found:#?}");
     for (diagnostic, (severity, path, fragment)) in found.iter().zip(expected) {
         assert_eq!(
-            (diagnostic.severity, diagnostic.path.as_str()),
+            (
+                diagnostic.severity,
+                diagnostic.location.template_path().unwrap_or_default(),
+            ),
             (*severity, *path),
             "{diagnostic}"
         );

@@ -14,8 +14,8 @@ mod suggest;
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::fmt;
 
+use crate::diagnostic::Location;
 use crate::resources::{self, Shape, TypeInfo};
 use crate::template::{DuplicateId, FORMAT_VERSION, Resource, Section, Template, Value};
 
@@ -35,59 +35,16 @@ const MAX_MAPPINGS: usize = 200;
 const MAX_DESCRIPTION_BYTES: usize = 1_024;
 const MAX_LOGICAL_ID_CHARS: usize = 255;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Severity {
-    /// CloudFormation would reject the template, or the stack would not work.
-    Error,
-    /// The template can be deployed, but needs attention.
-    Warning,
+pub use crate::diagnostic::{Diagnostic, Severity};
+
+/// A diagnostic at a dotted path into the template (`Resources.Cache.Properties.Port`); an empty
+/// path is the template as a whole.
+fn error(path: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(Location::template(path), message)
 }
 
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        })
-    }
-}
-
-/// One finding, with where in the template it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
-    pub severity: Severity,
-    /// Dotted path into the template (`Resources.Cache.Properties.SecurityGroupIds[0]`); empty
-    /// when the finding is about the template as a whole.
-    pub path: String,
-    pub message: String,
-}
-
-impl Diagnostic {
-    fn error(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Error,
-            path: path.into(),
-            message: message.into(),
-        }
-    }
-
-    fn warning(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            path: path.into(),
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            write!(f, "{}: {}", self.severity, self.message)
-        } else {
-            write!(f, "{}: {}: {}", self.severity, self.path, self.message)
-        }
-    }
+fn warning(path: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::warning(Location::template(path), message)
 }
 
 /// Everything the checks found.
@@ -149,7 +106,7 @@ fn region_findings(template: &Template, region: &str, type_info: TypeLookup) -> 
         .filter_map(|(id, resource)| {
             let info = type_info(&resource.type_name)?;
             (!info.in_region(region)).then(|| {
-                Diagnostic::error(
+                error(
                     format!("Resources.{id}.Type"),
                     format!(
                         "{} is not available in region {region} (by the per-region type \
@@ -166,7 +123,7 @@ fn region_findings(template: &Template, region: &str, type_info: TypeLookup) -> 
 /// through S3), too big for CloudFormation at all is an error.
 pub fn check_body_size(bytes: usize) -> Option<Diagnostic> {
     if bytes > MAX_BODY_BYTES {
-        Some(Diagnostic::error(
+        Some(error(
             "",
             format!(
                 "the template body is {bytes} bytes; CloudFormation accepts at most \
@@ -174,7 +131,7 @@ pub fn check_body_size(bytes: usize) -> Option<Diagnostic> {
             ),
         ))
     } else if bytes > MAX_INLINE_BODY_BYTES {
-        Some(Diagnostic::warning(
+        Some(warning(
             "",
             format!(
                 "the template body is {bytes} bytes, more than the {MAX_INLINE_BODY_BYTES} \
@@ -219,7 +176,7 @@ struct Checker<'t> {
 
 impl Checker<'_> {
     fn error(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::error(path, message));
+        self.diagnostics.push(error(path, message));
     }
 
     fn check_sections(&mut self) {
@@ -381,7 +338,7 @@ impl Checker<'_> {
             self.error(path, format!("resource \"{id}\" cannot depend on itself"));
         } else if let Some(target_index) = template.resources.get_index_of(target) {
             if !self.dependencies[index].insert(target_index) {
-                self.diagnostics.push(Diagnostic::warning(
+                self.diagnostics.push(warning(
                     path,
                     format!(
                         "DependsOn \"{target}\" is redundant: \"{id}\" already depends on it \
@@ -573,7 +530,7 @@ mod tests {
         let [only] = report.diagnostics.as_slice() else {
             panic!("expected one diagnostic, got {report:#?}");
         };
-        assert_eq!(only.path, "Outputs.Endpoint.Value");
+        assert_eq!(only.location, Location::template("Outputs.Endpoint.Value"));
         assert!(
             only.message.starts_with(
                 "Fn::GetAtt refers to attribute \"PrimaryEndpoint.Address\" that \
@@ -585,34 +542,33 @@ mod tests {
     }
 
     #[test]
-    fn severity_and_diagnostic_display() {
-        assert_eq!(Severity::Warning.to_string(), "warning");
-        let diagnostic = Diagnostic::error("Resources.X.Properties.Y", "is wrong");
+    fn diagnostics_are_at_template_paths() {
+        let diagnostic = error("Resources.X.Properties.Y", "is wrong");
+        assert_eq!(diagnostic.location.resource(), Some("X"));
         assert_eq!(
             diagnostic.to_string(),
-            "error: Resources.X.Properties.Y: is wrong"
+            "error: template Resources.X.Properties.Y: is wrong"
         );
-        let whole = Diagnostic::warning("", "is big");
+        let whole = warning("", "is big");
         assert_eq!(whole.to_string(), "warning: is big");
     }
 
     #[test]
     fn report_separates_errors_from_warnings() {
         let report = Report {
-            diagnostics: vec![
-                Diagnostic::warning("A", "w"),
-                Diagnostic::error("B", "e"),
-                Diagnostic::warning("C", "w"),
-            ],
+            diagnostics: vec![warning("A", "w"), error("B", "e"), warning("C", "w")],
         };
         assert!(report.has_errors());
         assert_eq!(
-            report.errors().map(|d| d.path.as_str()).collect::<Vec<_>>(),
-            ["B"]
+            report
+                .errors()
+                .map(|d| d.location.template_path())
+                .collect::<Vec<_>>(),
+            [Some("B")]
         );
         assert_eq!(report.warnings().count(), 2);
         let warnings_only = Report {
-            diagnostics: vec![Diagnostic::warning("A", "w")],
+            diagnostics: vec![warning("A", "w")],
         };
         assert!(!warnings_only.has_errors());
     }

@@ -35,9 +35,9 @@ fn nested_properties_are_checked_against_the_schema_at_any_depth() {
     assert_eq!(
         errors(&template),
         [
-            "error: Resources.Group.Properties.SecurityGroupIngress[1].FromPrt: \
+            "error: template Resources.Group.Properties.SecurityGroupIngress[1].FromPrt: \
              AWS::EC2::SecurityGroup has no property \"FromPrt\" here (did you mean \"FromPort\"?)",
-            "error: Resources.Group.Properties.SecurityGroupIngress[2]: \
+            "error: template Resources.Group.Properties.SecurityGroupIngress[2]: \
              AWS::EC2::SecurityGroup needs the property \"IpProtocol\"",
         ]
     );
@@ -94,7 +94,7 @@ fn get_att_on_a_write_only_property_is_refused() {
     let found = errors(&template);
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
-        found[0].starts_with("error: Outputs.Password.Value")
+        found[0].starts_with("error: template Outputs.Password.Value")
             && found[0].contains("write-only property of AWS::RDS::DBInstance"),
         "{found:?}"
     );
@@ -109,7 +109,11 @@ fn a_region_without_the_type_is_an_error_at_the_resource() {
     );
     let missing = check_region(&template, "ap-southeast-1");
     assert_eq!(missing.len(), 1);
-    assert_eq!(missing[0].path, "Resources.Auth.Type");
+    assert_eq!(
+        missing[0].location.template_path(),
+        Some("Resources.Auth.Type")
+    );
+    assert_eq!(missing[0].location.resource(), Some("Auth"));
     assert!(
         missing[0].message.starts_with(
             "AWS::AppFabric::AppAuthorization is not available in region ap-southeast-1"

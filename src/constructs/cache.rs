@@ -1,8 +1,8 @@
 //! The cache construct: a Valkey (or Redis OSS) replication group with cluster mode disabled,
 //! its security group and its cache subnet group, and outputs for its endpoints.
 
-use super::Finding;
 use super::stack::{LookupKind, NetworkRef, Stack};
+use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::facts::elasticache as known;
 use crate::resources::{ec2, elasticache};
 use crate::template::{DeletionPolicy, Handle, Output, ResourceOptions, Value};
@@ -161,16 +161,16 @@ impl CacheProps {
     }
 
     /// Everything wrong or risky in these props; an error means the cache cannot be built.
-    pub fn validate(&self) -> Vec<Finding> {
+    pub fn validate(&self) -> Vec<Diagnostic> {
         let mut findings = Vec::new();
         if let Err(why) = replication_group_id_problem(&self.id) {
-            findings.push(Finding::error(
-                "id",
+            findings.push(Diagnostic::error(
+                Location::field("id"),
                 format!("replication group ID \"{}\" {why}", self.id),
             ));
         } else if self.id.chars().any(|c| c.is_ascii_uppercase()) {
-            findings.push(Finding::warning(
-                "id",
+            findings.push(Diagnostic::warning(
+                Location::field("id"),
                 format!(
                     "ElastiCache stores the replication group ID in lower case: write \"{}\"",
                     self.id.to_lowercase()
@@ -182,8 +182,8 @@ impl CacheProps {
             .as_ref()
             .is_some_and(|d| d.trim().is_empty())
         {
-            findings.push(Finding::error(
-                "description",
+            findings.push(Diagnostic::error(
+                Location::field("description"),
                 "the description must not be empty",
             ));
         }
@@ -192,8 +192,8 @@ impl CacheProps {
             .as_deref()
             .unwrap_or(self.engine.default_version());
         if !self.engine.has_version(version) {
-            findings.push(Finding::error(
-                "version",
+            findings.push(Diagnostic::error(
+                Location::field("version"),
                 format!(
                     "{} has no version \"{version}\"; choose one of {}",
                     self.engine.name(),
@@ -206,26 +206,26 @@ impl CacheProps {
             || family_size[0] != "cache"
             || family_size.iter().any(|p| p.is_empty())
         {
-            findings.push(Finding::error(
-                "node_type",
+            findings.push(Diagnostic::error(
+                Location::field("node_type"),
                 format!("node type \"{}\" is not of the form cache.<family>.<size>, such as cache.t3.micro", self.node_type),
             ));
         }
         if self.replicas > 5 {
-            findings.push(Finding::error(
-                "replicas",
+            findings.push(Diagnostic::error(
+                Location::field("replicas"),
                 format!("{} replicas: a replication group has 0 to 5", self.replicas),
             ));
         }
         if self.port == 0 {
-            findings.push(Finding::error(
-                "port",
+            findings.push(Diagnostic::error(
+                Location::field("port"),
                 "the port must be between 1 and 65535",
             ));
         }
         if self.backup_retention_days > 35 {
-            findings.push(Finding::error(
-                "backup_retention_days",
+            findings.push(Diagnostic::error(
+                Location::field("backup_retention_days"),
                 format!(
                     "{} days: ElastiCache keeps backups 0 to 35 days",
                     self.backup_retention_days
@@ -236,41 +236,44 @@ impl CacheProps {
             && self.engine == Engine::Redis
             && !redis_at_least_6_2(version)
         {
-            findings.push(Finding::error(
-                "network_type",
+            findings.push(Diagnostic::error(
+                Location::field("network_type"),
                 format!("{} needs Redis OSS 6.2 or later", self.network_type.name()),
             ));
         }
         if self.subnets.is_empty() {
-            findings.push(Finding::error("subnets", "at least one subnet is needed"));
+            findings.push(Diagnostic::error(
+                Location::field("subnets"),
+                "at least one subnet is needed",
+            ));
         }
         if self.allow_from.is_empty() {
-            findings.push(Finding::error(
-                "security_group.allow_from",
+            findings.push(Diagnostic::error(
+                Location::field("security_group.allow_from"),
                 "at least one security group must be allowed in, or nothing can reach the cache",
             ));
         }
         if let Some(name) = &self.subnet_group_name
             && let Err(why) = subnet_group_name_problem(name)
         {
-            findings.push(Finding::error(
-                "subnet_group.name",
+            findings.push(Diagnostic::error(
+                Location::field("subnet_group.name"),
                 format!("subnet group name \"{name}\" {why}"),
             ));
         }
         if let Some(name) = &self.security_group_name
             && let Err(why) = security_group_name_problem(name)
         {
-            findings.push(Finding::error(
-                "security_group.name",
+            findings.push(Diagnostic::error(
+                Location::field("security_group.name"),
                 format!("security group name \"{name}\" {why}"),
             ));
         }
         if let Some(description) = &self.security_group_description
             && let Err(why) = security_group_description_problem(description)
         {
-            findings.push(Finding::error(
-                "security_group.description",
+            findings.push(Diagnostic::error(
+                Location::field("security_group.description"),
                 format!("security group description \"{description}\" {why}"),
             ));
         }
@@ -279,8 +282,8 @@ impl CacheProps {
             Some(AccessControl::AuthTokenSecret { .. })
         ) && !self.encryption.in_transit
         {
-            findings.push(Finding::error(
-                "access_control",
+            findings.push(Diagnostic::error(
+                Location::field("access_control"),
                 "an AUTH token needs encryption in transit",
             ));
         }
@@ -290,24 +293,29 @@ impl CacheProps {
     }
 }
 
-/// The resources a [`ValkeyCache`] added.
+/// The resources a [`ValkeyCache`] added, as typed handles (`Fn::GetAtt` accessors, `Ref`), and
+/// the warnings about its props.
 #[derive(Debug, Clone)]
 pub struct ValkeyCache {
     pub security_group: Handle<ec2::SecurityGroup>,
     pub subnet_group: Handle<elasticache::SubnetGroup>,
     pub replication_group: Handle<elasticache::ReplicationGroup>,
+    /// What [`CacheProps::validate`] found that did not stop the cache (severity warning), at
+    /// [`Location::Field`]s.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl ValkeyCache {
-    /// Validates the props and adds the cache's resources and outputs to the stack. Returns the
-    /// findings (warnings, or the errors that stopped it) with the handles when it was built.
-    pub fn add(stack: &mut Stack, props: &CacheProps) -> (Option<ValkeyCache>, Vec<Finding>) {
-        let findings = props.validate();
-        if findings
-            .iter()
-            .any(|f| f.severity == crate::checks::Severity::Error)
-        {
-            return (None, findings);
+    /// Validates the props and adds the cache's resources and outputs to the stack.
+    ///
+    /// `Ok`: the handles of the three resources and the warnings. `Err`: the props have at least
+    /// one error; the diagnostics are every one [`CacheProps::validate`] found (errors and the
+    /// warnings beside them, in its order), each at a [`Location::Field`], and the stack is
+    /// unchanged.
+    pub fn add(stack: &mut Stack, props: &CacheProps) -> Result<ValkeyCache, Diagnostics> {
+        let found = props.validate();
+        if found.iter().any(Diagnostic::is_error) {
+            return Err(Diagnostics(found));
         }
         let prefix = stack.logical_prefix(&props.id);
         let version = props
@@ -463,14 +471,12 @@ impl ValkeyCache {
             );
         }
 
-        (
-            Some(ValkeyCache {
-                security_group,
-                subnet_group,
-                replication_group,
-            }),
-            findings,
-        )
+        Ok(ValkeyCache {
+            security_group,
+            subnet_group,
+            replication_group,
+            warnings: found,
+        })
     }
 }
 
@@ -555,7 +561,7 @@ fn redis_at_least_6_2(version: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::Severity;
+    use crate::diagnostic::Severity;
 
     fn seed() -> CacheProps {
         let mut props = CacheProps::new(
@@ -573,18 +579,53 @@ mod tests {
         props
     }
 
+    fn field(diagnostic: &Diagnostic) -> &str {
+        match &diagnostic.location {
+            Location::Field(field) => field,
+            other => panic!("not at a field: {other:?}"),
+        }
+    }
+
     fn errors(props: &CacheProps) -> Vec<(String, String)> {
         props
             .validate()
             .into_iter()
             .filter(|f| f.severity == Severity::Error)
-            .map(|f| (f.field, f.message))
+            .map(|f| (field(&f).to_string(), f.message))
             .collect()
     }
 
     #[test]
     fn the_seed_is_valid() {
         assert_eq!(seed().validate(), vec![]);
+    }
+
+    #[test]
+    fn add_returns_the_handles_with_the_warnings_or_every_diagnostic_and_leaves_the_stack() {
+        let mut props = seed();
+        props.id = "Bandup-Redis".into();
+        let mut stack = Stack::new("s");
+        let cache = ValkeyCache::add(&mut stack, &props).expect("a warning does not stop it");
+        assert_eq!(cache.replication_group.logical_id(), "BandupRedis");
+        assert_eq!(cache.warnings.len(), 1);
+        assert_eq!(cache.warnings[0].severity, Severity::Warning);
+        assert_eq!(field(&cache.warnings[0]), "id");
+
+        props.port = 0;
+        let mut stack = Stack::new("s");
+        let error = ValkeyCache::add(&mut stack, &props).expect_err("port 0 stops it");
+        let found: Vec<(Severity, &str)> = error.iter().map(|d| (d.severity, field(d))).collect();
+        assert_eq!(
+            found,
+            [(Severity::Warning, "id"), (Severity::Error, "port")]
+        );
+        assert!(stack.template.resources.is_empty() && stack.lookups.is_empty());
+        assert!(
+            error
+                .to_string()
+                .contains("error: port: the port must be between 1 and 65535"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -643,8 +684,8 @@ mod tests {
     #[test]
     fn the_seed_builds_three_resources_two_outputs_and_three_lookups() {
         let mut stack = Stack::new("bandup-redis");
-        let (cache, _) = ValkeyCache::add(&mut stack, &seed());
-        let cache = cache.unwrap();
+        let cache = ValkeyCache::add(&mut stack, &seed()).unwrap();
+        assert_eq!(cache.warnings, []);
         let t = &stack.template;
         assert_eq!(
             t.resources.keys().collect::<Vec<_>>(),
@@ -685,7 +726,7 @@ mod tests {
         let mut props = seed();
         props.replicas = 2;
         let mut stack = Stack::new("s");
-        ValkeyCache::add(&mut stack, &props).0.unwrap();
+        ValkeyCache::add(&mut stack, &props).unwrap();
         let group = &stack.template.resources["BandupRedis"];
         assert_eq!(group.properties["NumCacheClusters"], Value::from(3));
         assert_eq!(group.properties["MultiAZEnabled"], Value::from(true));
@@ -704,7 +745,7 @@ mod tests {
         for (k, v) in tags {
             stack.tags.insert(k.to_string(), v.to_string());
         }
-        ValkeyCache::add(&mut stack, props).0.expect("valid props");
+        ValkeyCache::add(&mut stack, props).expect("valid props");
         let mut values = Vec::new();
         for (id, resource) in &stack.template.resources {
             let info = crate::resources::type_info(&resource.type_name).expect("a known type");
@@ -786,14 +827,14 @@ mod tests {
         props.engine = Engine::Redis;
         props.version = Some("7.1".into());
         let mut stack = Stack::new("s");
-        ValkeyCache::add(&mut stack, &props).0.unwrap();
+        ValkeyCache::add(&mut stack, &props).unwrap();
         assert_eq!(
             stack.template.resources["BandupRedisSecurityGroup"].properties["GroupDescription"],
             Value::from("Valkey cache bandup-redis")
         );
         props.security_group_description = Some("Redis OSS cache bandup-redis".into());
         let mut stack = Stack::new("s");
-        ValkeyCache::add(&mut stack, &props).0.unwrap();
+        ValkeyCache::add(&mut stack, &props).unwrap();
         assert_eq!(
             stack.template.resources["BandupRedisSecurityGroup"].properties["GroupDescription"],
             Value::from("Redis OSS cache bandup-redis")

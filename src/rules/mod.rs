@@ -28,8 +28,7 @@ mod suppress;
 #[cfg(test)]
 mod tests;
 
-use std::fmt;
-
+use crate::diagnostic::{Diagnostic, Location};
 use crate::template::Template;
 
 pub use registry::{all, get};
@@ -38,34 +37,11 @@ pub use suppress::{Suppression, SuppressionError, metadata};
 
 use context::Context;
 
-/// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Level {
-    /// ElastiCache would reject the stack at deploy time, or it is insecure enough that it must
-    /// not deploy without a suppression that says why.
-    Error,
-    /// Deployable, but against a best practice; fails `--strict`.
-    Warning,
-    /// Worth knowing; never fails a check.
-    Info,
-}
-
-impl Level {
-    /// `error`, `warning`, `info`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Level::Error => "error",
-            Level::Warning => "warning",
-            Level::Info => "info",
-        }
-    }
-}
-
-impl fmt::Display for Level {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+/// How serious a finding is: the one severity of every [`Diagnostic`]. `Error`: ElastiCache would
+/// reject the stack at deploy time, or it is insecure enough that it must not deploy without a
+/// suppression that says why; `Warning`: deployable, but against a best practice, fails
+/// `--strict`; `Info`: worth knowing, never fails a check.
+pub use crate::diagnostic::Severity as Level;
 
 /// A rule: what it checks, why, how to fix a finding, and the published controls it matches.
 #[derive(Debug)]
@@ -82,6 +58,15 @@ pub struct Rule {
     pub controls: &'static [&'static str],
     check: fn(&Context<'_>, &mut Vec<Hit>),
 }
+
+/// Rules are the same when their IDs are.
+impl PartialEq for Rule {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+impl Eq for Rule {}
 
 /// What a rule's check found, before the rule and suppressions are attached.
 #[derive(Debug)]
@@ -111,62 +96,39 @@ impl Hit {
     }
 }
 
-/// One thing a rule found.
-#[derive(Debug, Clone)]
-pub struct Finding {
-    pub rule: &'static Rule,
-    /// The logical ID of the resource; `None` for the stack as a whole.
-    pub resource: Option<String>,
-    /// The property, as a dotted path inside the resource's properties
-    /// (`SecurityGroupIngress[0].CidrIp`), or a resource attribute (`DeletionPolicy`).
-    pub property: Option<String>,
-    pub message: String,
-    /// The reason of the suppression that covers this finding.
-    pub suppressed: Option<String>,
-}
-
-impl Finding {
-    pub fn level(&self) -> Level {
-        self.rule.level
-    }
-
-    pub fn is_suppressed(&self) -> bool {
-        self.suppressed.is_some()
-    }
-}
-
 /// Everything the rules found, suppressed findings included.
 #[derive(Debug, Clone, Default)]
 pub struct Report {
-    /// In the template's resource order (stack-wide findings last), then in rule order.
-    pub findings: Vec<Finding>,
+    /// In the template's resource order (stack-wide findings last), then in rule order; each
+    /// with its `rule` set.
+    pub findings: Vec<Diagnostic>,
     /// Suppressions that matched no finding: the stack changed, or the suppression is stale.
     pub unused_suppressions: Vec<Suppression>,
 }
 
 impl Report {
     /// Findings not covered by a suppression.
-    pub fn active(&self) -> impl Iterator<Item = &Finding> {
+    pub fn active(&self) -> impl Iterator<Item = &Diagnostic> {
         self.findings.iter().filter(|f| !f.is_suppressed())
     }
 
     /// Findings covered by a suppression, with its reason in `suppressed`.
-    pub fn suppressed(&self) -> impl Iterator<Item = &Finding> {
+    pub fn suppressed(&self) -> impl Iterator<Item = &Diagnostic> {
         self.findings.iter().filter(|f| f.is_suppressed())
     }
 
     /// Unsuppressed errors.
-    pub fn errors(&self) -> impl Iterator<Item = &Finding> {
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.active_at(Level::Error)
     }
 
     /// Unsuppressed warnings.
-    pub fn warnings(&self) -> impl Iterator<Item = &Finding> {
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
         self.active_at(Level::Warning)
     }
 
     /// Unsuppressed informational findings.
-    pub fn infos(&self) -> impl Iterator<Item = &Finding> {
+    pub fn infos(&self) -> impl Iterator<Item = &Diagnostic> {
         self.active_at(Level::Info)
     }
 
@@ -176,8 +138,8 @@ impl Report {
         self.errors().next().is_some() || (strict && self.warnings().next().is_some())
     }
 
-    fn active_at(&self, level: Level) -> impl Iterator<Item = &Finding> {
-        self.active().filter(move |f| f.level() == level)
+    fn active_at(&self, level: Level) -> impl Iterator<Item = &Diagnostic> {
+        self.active().filter(move |f| f.severity == level)
     }
 }
 
@@ -194,18 +156,18 @@ pub fn check(
     for rule in all() {
         let mut hits = Vec::new();
         (rule.check)(&context, &mut hits);
-        findings.extend(hits.into_iter().map(|hit| Finding {
-            rule,
-            resource: hit.resource,
-            property: hit.property,
-            message: hit.message,
-            suppressed: None,
+        findings.extend(hits.into_iter().map(|hit| {
+            let location = match &hit.resource {
+                Some(resource) => Location::in_resource(resource, hit.property.as_deref()),
+                None => Location::template(hit.property.unwrap_or_default()),
+            };
+            Diagnostic::of_rule(rule, location, hit.message)
         }));
     }
     // Group by resource in template order; the sort is stable, so rule order stays within.
-    let position = |f: &Finding| {
-        f.resource
-            .as_ref()
+    let position = |f: &Diagnostic| {
+        f.location
+            .resource()
             .and_then(|r| template.resources.get_index_of(r))
             .unwrap_or(usize::MAX)
     };

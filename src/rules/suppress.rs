@@ -5,7 +5,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Finding, registry};
+use super::registry;
+use crate::diagnostic::Diagnostic;
 use crate::template::{Template, Value};
 
 /// A rule switched off for a resource, or for the whole stack, and why.
@@ -124,13 +125,15 @@ pub(super) fn validate(
 
 /// Marks the findings the suppressions cover (a resource's own suppression before a stack-wide
 /// one) and returns the suppressions that covered nothing.
-pub(super) fn apply(findings: &mut [Finding], suppressions: &[Suppression]) -> Vec<Suppression> {
+pub(super) fn apply(findings: &mut [Diagnostic], suppressions: &[Suppression]) -> Vec<Suppression> {
     let mut used = vec![false; suppressions.len()];
     for finding in findings.iter_mut() {
         let covers = |s: &Suppression, for_resource: bool| {
-            s.rule == finding.rule.id
+            finding.rule_id() == Some(s.rule.as_str())
                 && match &s.resource {
-                    Some(resource) => for_resource && finding.resource.as_ref() == Some(resource),
+                    Some(resource) => {
+                        for_resource && finding.location.resource() == Some(resource.as_str())
+                    }
                     None => !for_resource,
                 }
         };

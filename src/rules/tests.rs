@@ -113,7 +113,10 @@ fn report(template: &Template) -> Report {
 }
 
 fn rule_ids(template: &Template) -> BTreeSet<&'static str> {
-    report(template).active().map(|f| f.rule.id).collect()
+    report(template)
+        .active()
+        .map(|f| f.rule_id().unwrap())
+        .collect()
 }
 
 /// (what, edits to the base, exactly the rules it trips)
@@ -811,7 +814,14 @@ fn the_base_template_passes_every_rule() {
     let findings: Vec<String> = report(&edited(base(), &[]))
         .findings
         .iter()
-        .map(|f| format!("{} {:?}: {}", f.rule.id, f.resource, f.message))
+        .map(|f| {
+            format!(
+                "{} {:?}: {}",
+                f.rule_id().unwrap(),
+                f.location.resource(),
+                f.message
+            )
+        })
         .collect();
     assert!(findings.is_empty(), "{findings:#?}");
 }
@@ -876,7 +886,7 @@ fn a_template_of_intrinsics_trips_no_rule_about_values() {
     let found: Vec<&str> = report(&edited(base(), &edits))
         .findings
         .iter()
-        .map(|f| f.rule.id)
+        .map(|f| f.rule_id().unwrap())
         .collect();
     assert!(found.is_empty(), "{found:?}");
 }
@@ -897,7 +907,13 @@ fn findings_say_where_and_what() {
     let found: Vec<(&str, Option<&str>, Option<&str>)> = report
         .findings
         .iter()
-        .map(|f| (f.rule.id, f.resource.as_deref(), f.property.as_deref()))
+        .map(|f| {
+            (
+                f.rule_id().unwrap(),
+                f.location.resource(),
+                f.location.property(),
+            )
+        })
         .collect();
     assert_eq!(
         found,
@@ -934,7 +950,10 @@ fn a_redis_cache_cluster_cannot_encrypt_at_rest_authenticate_or_fail_over() {
             "TransitEncryptionEnabled": true, "SnapshotRetentionLimit": 1}}),
     );
     let template = edited(json, &[("/Resources/Cache", Json::Null)]);
-    let found: Vec<&str> = report(&template).active().map(|f| f.rule.id).collect();
+    let found: Vec<&str> = report(&template)
+        .active()
+        .map(|f| f.rule_id().unwrap())
+        .collect();
     assert_eq!(found, ["CF-EC-001", "CF-EC-005", "CF-EC-006"]);
 }
 
@@ -950,7 +969,10 @@ fn cache_cluster_rules_judge_its_own_properties() {
             "VpcSecurityGroupIds": [{"Ref": "AppSecurityGroup"}]}}),
     );
     let template = edited(json, &[("/Resources/Cache", Json::Null)]);
-    let found: BTreeSet<&str> = report(&template).active().map(|f| f.rule.id).collect();
+    let found: BTreeSet<&str> = report(&template)
+        .active()
+        .map(|f| f.rule_id().unwrap())
+        .collect();
     assert_eq!(
         found,
         [
@@ -977,7 +999,10 @@ fn a_memcached_cluster_is_judged_only_on_what_memcached_has() {
             "VpcSecurityGroupIds": [{"Fn::GetAtt": ["CacheSecurityGroup", "GroupId"]}]}}),
     );
     let template = edited(json, &[("/Resources/Cache", Json::Null)]);
-    let found: Vec<&str> = report(&template).active().map(|f| f.rule.id).collect();
+    let found: Vec<&str> = report(&template)
+        .active()
+        .map(|f| f.rule_id().unwrap())
+        .collect();
     assert!(found.is_empty(), "{found:?}");
 }
 
@@ -1003,7 +1028,7 @@ fn serverless_caches_need_a_user_group_subnets_and_a_known_engine() {
         let template = edited(json, &[("/Resources/Cache", Json::Null)]);
         report(&template)
             .active()
-            .map(|f| f.rule.id)
+            .map(|f| f.rule_id().unwrap())
             .collect::<Vec<_>>()
     };
     assert_eq!(serverless(json!({})), Vec::<&str>::new());
@@ -1154,7 +1179,7 @@ fn a_resource_suppression_covers_that_resource_and_a_stack_one_every_resource() 
     let state: Vec<(&str, Option<&str>)> = report
         .findings
         .iter()
-        .map(|f| (f.rule.id, f.suppressed.as_deref()))
+        .map(|f| (f.rule_id().unwrap(), f.suppressed.as_deref()))
         .collect();
     assert_eq!(
         state,
@@ -1276,7 +1301,7 @@ fn the_json_report_has_stable_fields() {
         json["findings"][0],
         json!({
             "rule": "CF-DATA-002", "level": "warning", "resource": "CacheSecurityGroup",
-            "property": "GroupName",
+            "property": "GroupName", "path": "Resources.CacheSecurityGroup.Properties.GroupName",
             "message": "GroupName \"redis-sg\" is a fixed name: CloudFormation cannot replace this AWS::EC2::SecurityGroup",
             "title": get("CF-DATA-002").unwrap().title,
             "why": get("CF-DATA-002").unwrap().why,

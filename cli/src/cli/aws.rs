@@ -84,13 +84,7 @@ fn prepare(file: &StackFile) -> Result<DeployRequest, Outcome> {
         report::synth_error(&e);
         Outcome::Failed
     })?;
-    for p in &synthesized.problems {
-        report::problem(&synthesized.path, p);
-    }
-    for d in &synthesized.diagnostics {
-        report::diagnostic(&synthesized.path, d);
-    }
-    if report::rule_findings(&synthesized) {
+    if report::synthesized(&synthesized) {
         report::error(&format!(
             "{}: not deployed: the rules found errors",
             synthesized.stack.name
@@ -102,7 +96,7 @@ fn prepare(file: &StackFile) -> Result<DeployRequest, Outcome> {
         Outcome::Failed
     })?;
     if let Some(d) = size {
-        report::diagnostic(&synthesized.path, &d);
+        report::diagnostic(&synthesized.path, &d, None);
     }
     let stack = synthesized.stack;
     Ok(DeployRequest {

@@ -47,6 +47,10 @@ pub fn run(args: CheckArgs) -> Outcome {
                 continue;
             }
         };
+        // The stack file's and the template's warnings, as synth shows them.
+        for d in &synthesized.diagnostics {
+            report::diagnostic(&file.path, d, synthesized.origin_of(d));
+        }
         let report = &synthesized.rules;
         if report.fails(args.strict) {
             outcome = Outcome::Failed;
@@ -59,7 +63,13 @@ pub fn run(args: CheckArgs) -> Outcome {
                 rules::text(report)
             )),
             CheckFormat::Json => {
-                jsons.insert(synthesized.stack.name.clone(), rules::json(report));
+                let mut json = rules::json(report);
+                json["diagnostics"] = synthesized
+                    .diagnostics
+                    .iter()
+                    .map(|d| d.to_json())
+                    .collect();
+                jsons.insert(synthesized.stack.name.clone(), json);
             }
             CheckFormat::Sarif => {
                 let lines = synthesized

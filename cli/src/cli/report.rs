@@ -6,9 +6,8 @@ use std::path::Path;
 
 #[cfg(feature = "aws")]
 use crate::cli::Outcome;
-use cfnforge::checks::Diagnostic;
-use cfnforge::rules::Level;
-use cfnforge::stackfile::{Problem, StackFileError};
+use cfnforge::diagnostic::{Diagnostic, Position, Severity};
+use cfnforge::stackfile::StackFileError;
 use cfnforge::synth::{SynthError, Synthesized};
 #[cfg(feature = "aws")]
 use cfnforge_deploy::DeployError;
@@ -21,40 +20,40 @@ pub fn info(message: &str) {
     errln!("{message}");
 }
 
-pub fn problem(path: &Path, problem: &Problem) {
-    let key = if problem.key.is_empty() {
+/// One diagnostic, whatever found it: `error: FILE:LINE:COLUMN: PLACE: MESSAGE`, then the stack
+/// file's lines around it when the YAML reader gave them. `file` is the stack file it is reported
+/// for; the position is the diagnostic's own (a stack-file key) or `origin`, where the template
+/// resource it is about comes from. PLACE is the key, the rule and resource
+/// (`CF-EC-005 BandupRedis.NumCacheClusters`) or the template path (`template Resources.X.Type`).
+pub fn diagnostic(file: &Path, diagnostic: &Diagnostic, origin: Option<Position>) {
+    let position = diagnostic
+        .location
+        .position()
+        .or(origin)
+        .map(|p| format!(":{}:{}", p.line, p.column))
+        .unwrap_or_default();
+    let place = diagnostic.place();
+    let place = if place.is_empty() {
         String::new()
     } else {
-        format!("{}: ", problem.key)
+        format!("{place}: ")
     };
     errln!(
-        "{}: {}:{}:{}: {key}{}",
-        problem.severity,
-        path.display(),
-        problem.location.line,
-        problem.location.column,
-        problem.message
+        "{}: {}{position}: {place}{}",
+        diagnostic.severity,
+        file.display(),
+        diagnostic.message
     );
-    if let Some(snippet) = &problem.snippet {
+    if let Some(snippet) = &diagnostic.snippet {
         errln!("{snippet}");
     }
 }
 
-pub fn diagnostic(path: &Path, diagnostic: &Diagnostic) {
-    errln!(
-        "{}: {}: template {}: {}",
-        diagnostic.severity,
-        path.display(),
-        diagnostic.path,
-        diagnostic.message
-    );
-}
-
 pub fn stack_file_error(e: &StackFileError) {
     match e {
-        StackFileError::Invalid { path, problems } => {
-            for p in problems {
-                problem(path, p);
+        StackFileError::Invalid { path, diagnostics } => {
+            for d in diagnostics {
+                diagnostic(path, d, None);
             }
         }
         other => error(&other.to_string()),
@@ -63,16 +62,9 @@ pub fn stack_file_error(e: &StackFileError) {
 
 pub fn synth_error(e: &SynthError) {
     match e {
-        SynthError::Invalid {
-            path,
-            problems,
-            diagnostics,
-        } => {
-            for p in problems {
-                problem(path, p);
-            }
+        SynthError::Invalid { path, diagnostics } => {
             for d in diagnostics {
-                diagnostic(path, d);
+                diagnostic(path, d, None);
             }
         }
         other => error(&other.to_string()),
@@ -132,35 +124,20 @@ pub fn deploy_error(e: &DeployError) -> Outcome {
     }
 }
 
-/// Prints the rules' unsuppressed errors and warnings (info findings are for `check`). Returns
-/// whether there were errors.
-pub fn rule_findings(synthesized: &Synthesized) -> bool {
+/// Prints what synthesis found that did not stop it: the stack file's and the template's
+/// warnings, then the rules' unsuppressed errors and warnings (info findings are for `check`).
+/// Returns whether the rules found errors.
+pub fn synthesized(synthesized: &Synthesized) -> bool {
+    for d in &synthesized.diagnostics {
+        diagnostic(&synthesized.path, d, synthesized.origin_of(d));
+    }
     let mut errors = false;
     for finding in synthesized.rules.active() {
-        let level = finding.level();
-        if level == Level::Info {
+        if finding.severity == Severity::Info {
             continue;
         }
-        errors |= level == Level::Error;
-        let resource = finding.resource.as_deref().unwrap_or("stack");
-        let place = finding
-            .resource
-            .as_deref()
-            .and_then(|r| synthesized.origin(r))
-            .map(|l| format!(":{}:{}", l.line, l.column))
-            .unwrap_or_default();
-        let property = finding
-            .property
-            .as_deref()
-            .map(|p| format!(".{p}"))
-            .unwrap_or_default();
-        errln!(
-            "{}: {}{place}: {} {resource}{property}: {}",
-            level.name(),
-            synthesized.path.display(),
-            finding.rule.id,
-            finding.message
-        );
+        errors |= finding.is_error();
+        diagnostic(&synthesized.path, finding, synthesized.origin_of(finding));
     }
     if errors {
         errln!(

@@ -45,13 +45,12 @@ pub fn run(args: SynthArgs) -> Outcome {
         let result = synth::synthesize(file).and_then(|s| s.render(format).map(|r| (s, r)));
         match result {
             Ok((synthesized, (text, size_warning))) => {
-                warnings(&synthesized);
-                if report::rule_findings(&synthesized) {
+                if report::synthesized(&synthesized) {
                     outcome = Outcome::Failed;
                     continue;
                 }
                 if let Some(d) = size_warning {
-                    report::diagnostic(&file.path, &d);
+                    report::diagnostic(&file.path, &d, None);
                 }
                 if let Err(message) = write(&synthesized, &text, format, to_stdout, &out_dir) {
                     report::error(&message);
@@ -65,15 +64,6 @@ pub fn run(args: SynthArgs) -> Outcome {
         }
     }
     outcome
-}
-
-fn warnings(synthesized: &Synthesized) {
-    for p in &synthesized.problems {
-        report::problem(&synthesized.path, p);
-    }
-    for d in &synthesized.diagnostics {
-        report::diagnostic(&synthesized.path, d);
-    }
 }
 
 fn write(

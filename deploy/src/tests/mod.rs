@@ -26,6 +26,8 @@ fn step(
 
 #[derive(Default)]
 struct State {
+    /// Polls of a running stack after the script ran out (a guard against hanging tests).
+    idle_polls: u32,
     stack: Option<StackDescription>,
     template: Option<String>,
     /// What each describe of a running operation shows, in order.
@@ -80,6 +82,13 @@ impl Scripted {
     fn advance(&self) {
         let mut s = self.0.borrow_mut();
         let Some(step) = s.timeline.pop_front() else {
+            // A stack operation that never ends would make a test hang instead of fail.
+            s.idle_polls += 1;
+            assert!(
+                s.idle_polls < 2_000,
+                "the script has no more steps but deploy keeps polling a running stack: {:?}",
+                s.calls.iter().rev().take(8).collect::<Vec<_>>()
+            );
             return;
         };
         for (logical_id, status, reason) in step.events {

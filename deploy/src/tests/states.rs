@@ -440,8 +440,12 @@ fn a_change_set_made_obsolete_at_the_question_is_not_executed() {
     // B's change set still there, but another operation runs on the stack: not executed.
     let cloud = Scripted::new(State {
         change_set: ready_change_set(vec![("Add", None)]),
-        // What would happen if it executed anyway.
-        timeline: VecDeque::from([step("UPDATE_COMPLETE", vec![])]),
+        // The other operation is still running when deploy looks again; what follows is what
+        // would happen if it executed anyway.
+        timeline: VecDeque::from([
+            step("UPDATE_IN_PROGRESS", vec![]),
+            step("UPDATE_COMPLETE", vec![]),
+        ]),
         ..deployed(&cache_template(6379))
     });
     let mut ui = Meanwhile::new(Answer::Yes, || {

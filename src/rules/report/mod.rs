@@ -12,15 +12,14 @@ pub use sarif::sarif;
 pub use table::markdown_table;
 pub use text::text;
 
-use super::Finding;
+use crate::diagnostic::Diagnostic;
 
 /// Where a finding is, for people: `Cache.SnapshotRetentionLimit`, `Cache`, or `the stack`.
-fn place(finding: &Finding) -> String {
-    match (&finding.resource, &finding.property) {
+fn place(finding: &Diagnostic) -> String {
+    match (finding.location.resource(), finding.location.property()) {
         (Some(resource), Some(property)) => format!("{resource}.{property}"),
-        (Some(resource), None) => resource.clone(),
-        (None, Some(property)) => property.clone(),
-        (None, None) => "the stack".to_string(),
+        (Some(resource), None) => resource.to_string(),
+        (None, _) => "the stack".to_string(),
     }
 }
 

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
-use super::super::{Finding, Level, Report, registry};
+use super::super::{Level, Report, registry};
+use crate::diagnostic::{Diagnostic, Location};
 
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -54,47 +55,42 @@ pub fn sarif(report: &Report, artifact_uri: &str, lines: Option<&HashMap<String,
     })
 }
 
-fn result(finding: &Finding, artifact_uri: &str, lines: Option<&HashMap<String, usize>>) -> Value {
+/// The SARIF result of a diagnostic: its rule (when a rule found it), level and message; where
+/// it is in the artifact (a stack-file position, or the line `lines` gives for its resource) and
+/// in the template (the logical location); a suppression with its reason.
+fn result(
+    finding: &Diagnostic,
+    artifact_uri: &str,
+    lines: Option<&HashMap<String, usize>>,
+) -> Value {
     let mut physical = json!({"artifactLocation": {"uri": artifact_uri}});
-    let line = finding
-        .resource
-        .as_ref()
-        .and_then(|r| lines.and_then(|lines| lines.get(r)));
-    if let Some(line) = line {
+    let resource = finding.location.resource();
+    let line = resource.and_then(|r| lines.and_then(|lines| lines.get(r)));
+    if let Some(position) = finding.location.position() {
+        physical["region"] = json!({"startLine": position.line, "startColumn": position.column});
+    } else if let Some(line) = line {
         physical["region"] = json!({"startLine": line});
     }
     let mut location = json!({"physicalLocation": physical});
-    if let Some(resource) = &finding.resource {
+    if let (Some(resource), Location::Template { path, .. }) = (resource, &finding.location) {
         location["logicalLocations"] = json!([{
             "name": resource,
-            "fullyQualifiedName": qualified_name(resource, finding.property.as_deref()),
+            "fullyQualifiedName": path,
             "kind": "resource",
         }]);
     }
-    let index = registry::all()
-        .iter()
-        .position(|r| r.id == finding.rule.id)
-        .expect("a registered rule");
-    let mut result = json!({
-        "ruleId": finding.rule.id,
-        "ruleIndex": index,
-        "level": level(finding.rule.level),
-        "message": {"text": finding.message},
-        "locations": [location],
-    });
+    let mut result = json!({});
+    if let Some(rule) = finding.rule {
+        result["ruleId"] = json!(rule.id);
+        if let Some(index) = registry::all().iter().position(|r| r.id == rule.id) {
+            result["ruleIndex"] = json!(index);
+        }
+    }
+    result["level"] = json!(level(finding.severity));
+    result["message"] = json!({"text": finding.message});
+    result["locations"] = json!([location]);
     if let Some(reason) = &finding.suppressed {
         result["suppressions"] = json!([{"kind": "inSource", "justification": reason}]);
     }
     result
-}
-
-/// `Resources.Cache.Properties.Port`; resource attributes sit beside `Properties`.
-fn qualified_name(resource: &str, property: Option<&str>) -> String {
-    match property {
-        None => format!("Resources.{resource}"),
-        Some(attribute @ ("DeletionPolicy" | "UpdateReplacePolicy")) => {
-            format!("Resources.{resource}.{attribute}")
-        }
-        Some(property) => format!("Resources.{resource}.Properties.{property}"),
-    }
 }

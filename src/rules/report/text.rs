@@ -3,30 +3,31 @@
 
 use std::fmt::Write;
 
-use super::super::{Finding, Report};
+use super::super::Report;
 use super::{place, plural};
+use crate::diagnostic::Diagnostic;
 
 pub fn text(report: &Report) -> String {
     if report.findings.is_empty() && report.unused_suppressions.is_empty() {
         return "No findings.\n".to_string();
     }
     let mut out = String::new();
-    let mut active: Vec<&Finding> = report.active().collect();
+    let mut active: Vec<&Diagnostic> = report.active().collect();
     // Keep the resources' order; within a resource, errors first.
     let mut groups: Vec<Option<&str>> = Vec::new();
     for finding in &active {
-        if !groups.contains(&finding.resource.as_deref()) {
-            groups.push(finding.resource.as_deref());
+        if !groups.contains(&finding.location.resource()) {
+            groups.push(finding.location.resource());
         }
     }
     active.sort_by_key(|f| {
-        let group = groups.iter().position(|g| *g == f.resource.as_deref());
-        (group, f.rule.level)
+        let group = groups.iter().position(|g| *g == f.location.resource());
+        (group, f.severity)
     });
     // Findings come grouped by resource: start a heading whenever the resource changes.
     let mut current: Option<Option<&str>> = None;
     for finding in &active {
-        let resource = finding.resource.as_deref();
+        let resource = finding.location.resource();
         if current != Some(resource) {
             if current.is_some() {
                 out.push('\n');
@@ -35,15 +36,22 @@ pub fn text(report: &Report) -> String {
             current = Some(resource);
         }
         let at = finding
-            .property
-            .as_ref()
+            .location
+            .property()
             .map_or(String::new(), |p| format!(" ({p})"));
-        let rule = finding.rule;
-        let _ = writeln!(out, "  {} {}{at}: {}", rule.level, rule.id, finding.message);
-        let _ = writeln!(out, "    why: {}", rule.why);
-        let _ = writeln!(out, "    fix: {}", rule.fix);
+        let _ = writeln!(
+            out,
+            "  {}{}{at}: {}",
+            finding.severity,
+            rule_id(finding),
+            finding.message
+        );
+        if let Some(rule) = finding.rule {
+            let _ = writeln!(out, "    why: {}", rule.why);
+            let _ = writeln!(out, "    fix: {}", rule.fix);
+        }
     }
-    let suppressed: Vec<&Finding> = report.suppressed().collect();
+    let suppressed: Vec<&Diagnostic> = report.suppressed().collect();
     if !suppressed.is_empty() {
         if !active.is_empty() {
             out.push('\n');
@@ -52,9 +60,9 @@ pub fn text(report: &Report) -> String {
         for finding in suppressed {
             let _ = writeln!(
                 out,
-                "  {} {} {}: {}",
-                finding.rule.level,
-                finding.rule.id,
+                "  {}{} {}: {}",
+                finding.severity,
+                rule_id(finding),
                 place(finding),
                 finding.message
             );
@@ -89,4 +97,11 @@ pub fn text(report: &Report) -> String {
         plural(report.suppressed().count(), "suppressed", "suppressed"),
     );
     out
+}
+
+/// ` CF-EC-005`: the rule's ID after a space, for a finding of a rule.
+fn rule_id(finding: &Diagnostic) -> String {
+    finding
+        .rule_id()
+        .map_or(String::new(), |id| format!(" {id}"))
 }
