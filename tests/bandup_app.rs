@@ -12,7 +12,6 @@ mod common;
 include!("../examples/bandup-app/tests/app.rs");
 
 mod against_the_repository {
-    use std::process::Command;
 
     use cfnforge::app::App;
     use cfnforge::assembly::Assembly;
@@ -90,36 +89,13 @@ mod against_the_repository {
     #[test]
     fn the_app_compiles_no_aws_crate_and_no_tokio_with_the_repositorys_versions() {
         let dir = common::root().join("examples/bandup-app");
-        let output = Command::new(env!("CARGO"))
-            .args([
-                "tree",
-                "--offline",
-                "--locked",
-                "--edges",
-                "normal,build",
-                "--prefix",
-                "none",
-                "--format",
-                "{p}",
-            ])
-            .current_dir(&dir)
-            .output()
-            .expect("cargo tree runs");
-        let tree = String::from_utf8_lossy(&output.stdout);
-        assert!(
-            output.status.success(),
-            "cargo tree failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let tree = common::dependency_tree(&dir, &["--locked"]);
         assert!(
             tree.lines().any(|l| l.starts_with("bandup-app v")),
             "{tree}"
         );
         assert!(tree.lines().any(|l| l.starts_with("cfnforge v")), "{tree}");
-        let heavy: Vec<&str> = tree
-            .lines()
-            .filter(|l| l.starts_with("aws-") || l.starts_with("tokio ") || l.starts_with("hyper"))
-            .collect();
+        let heavy = common::deploy_only_crates(&tree);
         assert!(
             heavy.is_empty(),
             "the bandup app compiles: {}",

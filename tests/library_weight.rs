@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::process::Command;
-
 #[test]
 fn a_crate_that_depends_on_the_library_compiles_no_aws_crate_and_no_tokio() {
     let dir = tempfile::tempdir().unwrap();
@@ -23,33 +21,11 @@ fn a_crate_that_depends_on_the_library_compiles_no_aws_crate_and_no_tokio() {
     std::fs::write(dir.path().join("src/lib.rs"), "").unwrap();
     // The same versions as the repository, and no network.
     std::fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock")).unwrap();
-    let output = Command::new(env!("CARGO"))
-        .args([
-            "tree",
-            "--offline",
-            "--edges",
-            "normal,build",
-            "--prefix",
-            "none",
-            "--format",
-            "{p}",
-        ])
-        .current_dir(dir.path())
-        .output()
-        .expect("cargo tree runs");
-    let tree = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "cargo tree failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let tree = common::dependency_tree(dir.path(), &[]);
     // The graph was read: the library and what it is built on are in it.
     assert!(tree.lines().any(|l| l.starts_with("cfnforge v")), "{tree}");
     assert!(tree.lines().any(|l| l.starts_with("serde v")), "{tree}");
-    let heavy: Vec<&str> = tree
-        .lines()
-        .filter(|l| l.starts_with("aws-") || l.starts_with("tokio ") || l.starts_with("hyper"))
-        .collect();
+    let heavy = common::deploy_only_crates(&tree);
     assert!(
         heavy.is_empty(),
         "a crate depending on cfnforge compiles: {}",

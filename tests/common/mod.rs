@@ -270,3 +270,36 @@ pub fn text(output: &Output) -> String {
         String::from_utf8_lossy(&output.stderr)
     )
 }
+
+/// The crates `cargo tree` lists for the package in `dir` (normal and build dependencies, one
+/// `name vX.Y.Z` per line), read offline; `extra` adds flags such as `--locked`.
+pub fn dependency_tree(dir: &Path, extra: &[&str]) -> String {
+    let output = Command::new(env!("CARGO"))
+        .args([
+            "tree",
+            "--offline",
+            "--edges",
+            "normal,build",
+            "--prefix",
+            "none",
+            "--format",
+            "{p}",
+        ])
+        .args(extra)
+        .current_dir(dir)
+        .output()
+        .expect("cargo tree runs");
+    assert!(
+        output.status.success(),
+        "cargo tree failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The crates in a `dependency_tree` that only deploying needs: the AWS SDK, tokio, hyper.
+pub fn deploy_only_crates(tree: &str) -> Vec<&str> {
+    tree.lines()
+        .filter(|l| l.starts_with("aws-") || l.starts_with("tokio ") || l.starts_with("hyper"))
+        .collect()
+}
