@@ -280,3 +280,60 @@ fn a_template_over_51200_bytes_deploys_through_an_encrypted_private_expiring_buc
         "{keys:?}"
     );
 }
+
+#[test]
+fn the_bucket_named_in_cfnforge_toml_takes_a_large_template_and_none_is_created() {
+    let emulator = Emulator::start();
+    emulator.create_network();
+    let dir = workspace(&big_stack());
+    let bucket = "team-templates";
+    emulator.call(
+        "s3",
+        "create_bucket",
+        json!({"Bucket": bucket,
+        "CreateBucketConfiguration": {"LocationConstraint": "ap-southeast-1"}}),
+    );
+    std::fs::write(
+        dir.path().join("cfnforge.toml"),
+        format!("bucket = \"{bucket}\"\n"),
+    )
+    .unwrap();
+    let deployed = cfnforge(&emulator, dir.path(), &["deploy", "--yes"]);
+    let shown = text(&deployed);
+    assert_eq!(deployed.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains(&format!("uploaded to s3://{bucket}/templates/"))
+            && !shown.contains("created bucket"),
+        "{shown}"
+    );
+    let buckets = emulator.call("s3", "list_buckets", json!({}));
+    let names: Vec<&str> = buckets["Buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["Name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, [bucket]);
+    let objects = emulator.call("s3", "list_objects_v2", json!({"Bucket": bucket}));
+    assert_eq!(objects["KeyCount"], 1, "{objects}");
+}
+
+#[test]
+fn a_misspelt_setting_in_cfnforge_toml_stops_deploy_before_any_call() {
+    let emulator = Emulator::start();
+    let dir = workspace(&big_stack());
+    std::fs::write(dir.path().join("cfnforge.toml"), "buckte = \"x\"\n").unwrap();
+    let deployed = cfnforge(&emulator, dir.path(), &["deploy", "--yes"]);
+    let shown = text(&deployed);
+    assert_eq!(deployed.status.code(), Some(2), "{shown}");
+    assert!(
+        shown.contains("cfnforge.toml:1:1:") && shown.contains("buckte"),
+        "{shown}"
+    );
+    let stacks = emulator.call("cloudformation", "describe_stacks", json!({}));
+    assert_eq!(
+        stacks["Stacks"].as_array().map(Vec::len),
+        Some(0),
+        "{stacks}"
+    );
+}

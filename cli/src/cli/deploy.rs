@@ -36,8 +36,8 @@ pub struct DeployArgs {
     /// Create the change set for review and stop.
     #[arg(long)]
     no_execute: bool,
-    /// S3 bucket for templates over 51,200 bytes (default: cfnforge-assets-ACCOUNT-REGION,
-    /// created on first use).
+    /// S3 bucket for templates over 51,200 bytes (default: `bucket` in cfnforge.toml, then
+    /// cfnforge-assets-ACCOUNT-REGION, created on first use).
     #[arg(long, value_name = "BUCKET")]
     bucket: Option<String>,
     /// Write the stacks' outputs as JSON ({"stack": {"Key": "Value"}}).
@@ -53,6 +53,10 @@ enum ApprovalArg {
 }
 
 pub fn run(args: DeployArgs) -> Outcome {
+    let config = match crate::cli::config::current() {
+        Ok(config) => config,
+        Err(outcome) => return outcome,
+    };
     let (files, mut outcome, runtime) = match start(&args.dir, &args.stacks) {
         Ok(started) => started,
         Err(outcome) => return outcome,
@@ -68,7 +72,7 @@ pub fn run(args: DeployArgs) -> Outcome {
         yes: args.yes,
         no_execute: args.no_execute,
         pacing: crate::cli::aws::pacing(),
-        bucket: args.bucket.clone(),
+        bucket: args.bucket.clone().or(config.bucket),
     };
     let mut all_outputs: IndexMap<String, IndexMap<String, String>> = IndexMap::new();
     runtime.block_on(async {

@@ -3,6 +3,7 @@
 #[cfg(feature = "aws")]
 mod aws;
 mod check;
+mod config;
 #[cfg(feature = "aws")]
 mod deploy;
 #[cfg(feature = "aws")]

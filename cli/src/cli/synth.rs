@@ -17,7 +17,8 @@ pub struct SynthArgs {
     /// Template format.
     #[arg(long, value_enum, default_value = "yaml")]
     format: FormatArg,
-    /// Write templates to DIR/<stack>.template.<format> (default with several stacks: cfnforge.out).
+    /// Write templates to DIR/<stack>.template.<format> (default with several stacks: `output` in
+    /// cfnforge.toml, then cfnforge.out).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     #[command(flatten)]
@@ -31,6 +32,10 @@ enum FormatArg {
 }
 
 pub fn run(args: SynthArgs) -> Outcome {
+    let config = match crate::cli::config::current() {
+        Ok(config) => config,
+        Err(outcome) => return outcome,
+    };
     let format = match args.format {
         FormatArg::Yaml => Format::Yaml,
         FormatArg::Json => Format::Json,
@@ -40,7 +45,10 @@ pub fn run(args: SynthArgs) -> Outcome {
         Err(outcome) => return outcome,
     };
     let to_stdout = args.out.is_none() && files.len() == 1 && outcome == Outcome::Success;
-    let out_dir = args.out.unwrap_or_else(|| PathBuf::from("cfnforge.out"));
+    let out_dir = args
+        .out
+        .or(config.output)
+        .unwrap_or_else(|| PathBuf::from("cfnforge.out"));
     for file in &files {
         let result = synth::synthesize(file).and_then(|s| s.render(format).map(|r| (s, r)));
         match result {
