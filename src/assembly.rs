@@ -119,9 +119,33 @@ pub enum AssemblyError {
     DuplicateStack(String),
     #[error("stack {stack} depends on {dependency}, which is not in the assembly")]
     UnknownDependency { stack: String, dependency: String },
+    #[error("the stacks depend on each other in a cycle: {}", .0.join(" -> "))]
+    Cycle(Vec<String>),
+    #[error("no stack \"{name}\" in the assembly (stacks: {})", .known.join(", "))]
+    UnknownStack { name: String, known: Vec<String> },
+}
+
+/// A stack of a deploy or destroy and the stacks of the same run that must be done before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub stack: String,
+    pub after: Vec<String>,
 }
 
 impl Assembly {
+    /// An assembly of these stacks and templates, checked as [`Assembly::from_json`] checks.
+    pub fn new(
+        manifest: Manifest,
+        templates: IndexMap<String, String>,
+    ) -> Result<Assembly, AssemblyError> {
+        let assembly = Assembly {
+            manifest,
+            templates,
+        };
+        assembly.validate()?;
+        Ok(assembly)
+    }
+
     /// The assembly as one JSON document (what a Rust app prints for the command).
     pub fn to_json(&self) -> String {
         // A struct of strings, maps and vectors always serializes.
@@ -216,7 +240,169 @@ impl Assembly {
                 }
             }
         }
+        if let Some(cycle) = self.cycle() {
+            return Err(AssemblyError::Cycle(cycle));
+        }
         Ok(())
+    }
+
+    /// A cycle of dependencies, as the path around it (`a -> b -> a`), if there is one.
+    fn cycle(&self) -> Option<Vec<String>> {
+        // Depth-first search; `path` is the chain being followed.
+        fn visit<'a>(
+            assembly: &'a Assembly,
+            stack: &'a str,
+            path: &mut Vec<&'a str>,
+            done: &mut std::collections::HashSet<&'a str>,
+        ) -> Option<Vec<String>> {
+            if let Some(start) = path.iter().position(|s| *s == stack) {
+                let mut cycle: Vec<String> = path[start..].iter().map(|s| s.to_string()).collect();
+                cycle.push(stack.to_string());
+                return Some(cycle);
+            }
+            if done.contains(stack) {
+                return None;
+            }
+            path.push(stack);
+            for dependency in assembly.stack(stack).map_or(&[][..], |s| &s.dependencies) {
+                if let Some(cycle) = visit(assembly, dependency, path, done) {
+                    return Some(cycle);
+                }
+            }
+            path.pop();
+            done.insert(stack);
+            None
+        }
+        let mut done = std::collections::HashSet::new();
+        self.manifest
+            .stacks
+            .iter()
+            .find_map(|s| visit(self, &s.name, &mut Vec::new(), &mut done))
+    }
+
+    /// The stacks named (all when `names` is empty), and unless `exclusively` the stacks they
+    /// depend on, directly or not, in the order to deploy them: each after its dependencies,
+    /// otherwise in the manifest's order. Each step waits for its dependencies in the run.
+    pub fn deploy_plan(
+        &self,
+        names: &[String],
+        exclusively: bool,
+    ) -> Result<Vec<Step>, AssemblyError> {
+        let mut chosen = self.named(names)?;
+        if !exclusively {
+            let mut next = 0;
+            while next < chosen.len() {
+                if let Some(stack) = self.stack(&chosen[next]) {
+                    for dependency in &stack.dependencies {
+                        if !chosen.contains(dependency) {
+                            chosen.push(dependency.clone());
+                        }
+                    }
+                }
+                next += 1;
+            }
+        }
+        // Through stacks left out too (`--exclusively`): they are deployed already.
+        let waits = |stack: &StackArtifact| -> Vec<String> {
+            let needs = self.needs(&stack.name);
+            chosen
+                .iter()
+                .filter(|c| needs.contains(*c))
+                .cloned()
+                .collect()
+        };
+        Ok(self.ordered(&chosen, waits))
+    }
+
+    /// The stacks named (all when `names` is empty) in the order to destroy them: each after the
+    /// stacks of the run that depend on it.
+    pub fn destroy_plan(&self, names: &[String]) -> Result<Vec<Step>, AssemblyError> {
+        let chosen = self.named(names)?;
+        let waits = |stack: &StackArtifact| -> Vec<String> {
+            chosen
+                .iter()
+                .filter(|c| self.needs(c).contains(&stack.name))
+                .cloned()
+                .collect()
+        };
+        Ok(self.ordered(&chosen, waits))
+    }
+
+    /// The stacks `stack` depends on, directly or through others.
+    fn needs(&self, stack: &str) -> std::collections::HashSet<String> {
+        let mut needs = std::collections::HashSet::new();
+        let mut next = vec![stack.to_string()];
+        while let Some(name) = next.pop() {
+            for dependency in self.stack(&name).map_or(&[][..], |s| &s.dependencies) {
+                if needs.insert(dependency.clone()) {
+                    next.push(dependency.clone());
+                }
+            }
+        }
+        needs
+    }
+
+    /// The names, checked, once each; every stack for none.
+    fn named(&self, names: &[String]) -> Result<Vec<String>, AssemblyError> {
+        if names.is_empty() {
+            return Ok(self
+                .manifest
+                .stacks
+                .iter()
+                .map(|s| s.name.clone())
+                .collect());
+        }
+        let mut chosen: Vec<String> = Vec::new();
+        for name in names {
+            if self.stack(name).is_none() {
+                return Err(AssemblyError::UnknownStack {
+                    name: name.clone(),
+                    known: self
+                        .manifest
+                        .stacks
+                        .iter()
+                        .map(|s| s.name.clone())
+                        .collect(),
+                });
+            }
+            if !chosen.contains(name) {
+                chosen.push(name.clone());
+            }
+        }
+        Ok(chosen)
+    }
+
+    /// The chosen stacks, each after the ones it waits for, otherwise in the manifest's order.
+    /// The assembly has no cycle (checked when it was made), so every stack gets its turn.
+    fn ordered(
+        &self,
+        chosen: &[String],
+        waits: impl Fn(&StackArtifact) -> Vec<String>,
+    ) -> Vec<Step> {
+        let mut pending: Vec<Step> = self
+            .manifest
+            .stacks
+            .iter()
+            .filter(|s| chosen.contains(&s.name))
+            .map(|s| Step {
+                stack: s.name.clone(),
+                after: waits(s),
+            })
+            .collect();
+        let mut order: Vec<Step> = Vec::with_capacity(pending.len());
+        while !pending.is_empty() {
+            let ready = pending
+                .iter()
+                .position(|step| {
+                    step.after
+                        .iter()
+                        .all(|a| order.iter().any(|o| &o.stack == a))
+                })
+                // Only a cycle leaves nothing ready; take the next to end rather than loop.
+                .unwrap_or(0);
+            order.push(pending.remove(ready));
+        }
+        order
     }
 }
 
@@ -363,5 +549,86 @@ mod tests {
             Assembly::from_json("{\"manifest\": 1}"),
             Err(AssemblyError::Json(_))
         ));
+    }
+
+    #[test]
+    fn a_cycle_between_stacks_is_refused_naming_them() {
+        let cycle = assembly(vec![
+            stack("a", &["b"]),
+            stack("b", &["c"]),
+            stack("c", &["a"]),
+        ]);
+        match Assembly::from_json(&cycle.to_json()) {
+            Err(e @ AssemblyError::Cycle(_)) => {
+                assert_eq!(
+                    e.to_string(),
+                    "the stacks depend on each other in a cycle: a -> b -> c -> a"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn names(steps: &[Step]) -> Vec<(&str, Vec<&str>)> {
+        steps
+            .iter()
+            .map(|s| {
+                (
+                    s.stack.as_str(),
+                    s.after.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_deploy_goes_in_dependency_order_with_the_dependencies_of_what_is_named() {
+        // c is listed first but needs a; b needs nothing.
+        let app = assembly(vec![stack("c", &["a"]), stack("b", &[]), stack("a", &[])]);
+        let app = Assembly::from_json(&app.to_json()).expect("valid");
+        assert_eq!(
+            names(&app.deploy_plan(&[], false).unwrap()),
+            [("b", vec![]), ("a", vec![]), ("c", vec!["a"])]
+        );
+        assert_eq!(
+            names(&app.deploy_plan(&["c".into()], false).unwrap()),
+            [("a", vec![]), ("c", vec!["a"])]
+        );
+        assert_eq!(
+            names(&app.deploy_plan(&["c".into()], true).unwrap()),
+            [("c", vec![])]
+        );
+        // Through a stack left out.
+        let chain = assembly(vec![
+            stack("c", &["b"]),
+            stack("b", &["a"]),
+            stack("a", &[]),
+        ]);
+        assert_eq!(
+            names(&chain.deploy_plan(&["c".into(), "a".into()], true).unwrap()),
+            [("a", vec![]), ("c", vec!["a"])]
+        );
+        assert!(matches!(
+            app.deploy_plan(&["d".into()], false),
+            Err(AssemblyError::UnknownStack { .. })
+        ));
+    }
+
+    #[test]
+    fn a_destroy_goes_in_reverse_dependency_order() {
+        let app = assembly(vec![
+            stack("a", &[]),
+            stack("b", &["a"]),
+            stack("c", &["b"]),
+        ]);
+        assert_eq!(
+            names(&app.destroy_plan(&[]).unwrap()),
+            [("c", vec![]), ("b", vec!["c"]), ("a", vec!["b", "c"])]
+        );
+        // c needs a through b, which stays.
+        assert_eq!(
+            names(&app.destroy_plan(&["a".into(), "c".into()]).unwrap()),
+            [("c", vec![]), ("a", vec!["c"])]
+        );
     }
 }

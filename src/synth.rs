@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use crate::assembly::{Assembly, AssemblyError, Manifest, StackArtifact, VERSION};
 use crate::checks;
 use crate::constructs::{Stack, ValkeyCache};
 use crate::diagnostic::{Diagnostic, Location, Position};
@@ -50,6 +51,9 @@ pub fn synthesize(file: &StackFile) -> Result<Synthesized, SynthError> {
     let mut diagnostics = spec.problems();
     let mut stack = Stack::new(spec.stack.value.clone());
     stack.tags = spec.tags();
+    stack.region = spec.region.as_ref().map(|r| r.value.clone());
+    stack.termination_protection = spec.termination_protection;
+    stack.source = Some(file.path.display().to_string());
     stack.template.description = spec.description.as_ref().map(|d| d.value.clone());
 
     let mut origins = HashMap::new();
@@ -94,6 +98,7 @@ pub fn synthesize(file: &StackFile) -> Result<Synthesized, SynthError> {
             reason: s.reason.value.clone(),
         })
         .collect();
+    stack.suppressions = suppressions.clone();
     if !suppressions.is_empty() {
         // Reviewers see every suppression and its reason in the template itself.
         if let Value::Map(entries) = rules::metadata(&suppressions) {
@@ -184,4 +189,79 @@ impl Synthesized {
             .position()
             .or_else(|| self.origin(diagnostic.location.resource()?))
     }
+}
+
+/// A stack file synthesized and rendered: what its stack adds to the assembly.
+#[derive(Debug)]
+pub struct Rendered {
+    pub synthesized: Synthesized,
+    /// The manifest's entry: the template file is `<stack>.template.<format>`.
+    pub artifact: StackArtifact,
+    /// The template's text.
+    pub text: String,
+    /// The body size warning, when the template nears CloudFormation's limit.
+    pub size_warning: Option<Diagnostic>,
+}
+
+impl Synthesized {
+    /// Renders the template and describes the stack for the assembly's manifest.
+    pub fn into_rendered(self, format: Format) -> Result<Rendered, SynthError> {
+        let (text, size_warning) = self.render(format)?;
+        let template_file = format!("{}.template.{}", self.stack.name, format.extension());
+        let artifact = crate::app::artifact(&self.stack, template_file, Vec::new());
+        Ok(Rendered {
+            synthesized: self,
+            artifact,
+            text,
+            size_warning,
+        })
+    }
+}
+
+/// Synthesizes and renders stack files, several at a time (the work is all CPU: one thread per
+/// core), and gives the results in the files' order whatever order they finished in.
+pub fn render_all(files: &[StackFile], format: Format) -> Vec<Result<Rendered, SynthError>> {
+    let one = |file: &StackFile| synthesize(file).and_then(|s| s.into_rendered(format));
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(files.len());
+    if threads <= 1 {
+        return files.iter().map(one).collect();
+    }
+    let chunk = files.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| match worker.join() {
+                Ok(results) => results,
+                // A panic in synthesis is a bug; carry it to the caller's thread.
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
+}
+
+/// The assembly of stacks synthesized from stack files (or any stacks with their templates), in
+/// the order given. Stack files declare no dependencies between each other.
+pub fn assembly(
+    stacks: impl IntoIterator<Item = (StackArtifact, String)>,
+) -> Result<Assembly, AssemblyError> {
+    let mut artifacts = Vec::new();
+    let mut templates = indexmap::IndexMap::new();
+    for (artifact, text) in stacks {
+        templates.insert(artifact.template_file.clone(), text);
+        artifacts.push(artifact);
+    }
+    Assembly::new(
+        Manifest {
+            version: VERSION,
+            stacks: artifacts,
+        },
+        templates,
+    )
 }

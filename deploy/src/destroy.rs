@@ -7,7 +7,8 @@ use super::{
     unique_name,
 };
 use crate::cloud::Cloud;
-use cfnforge::parse::{PolicyRead, deletion_policies};
+use crate::exports::in_use;
+use cfnforge::parse::{PolicyRead, deletion_policies, parse_loose};
 
 /// What `destroy` found and did.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,8 +44,30 @@ pub async fn destroy<C: Cloud>(
     }
     // The stack lists its resources; the template only adds their deletion policies, when it
     // can be read at all (a stack someone else wrote may use forms cfnforge does not model).
+    let body = retry(pacing, || cloud.get_template(&current.stack_id)).await;
+    // An export another stack imports cannot go: CloudFormation would fail the deletion.
+    if let Ok(Some(body)) = &body
+        && let Ok(deployed) = parse_loose(body)
+    {
+        let uses = in_use(
+            cloud,
+            stack,
+            &deployed.template,
+            None,
+            &current.outputs,
+            pacing,
+        )
+        .await?;
+        if !uses.is_empty() {
+            return Err(DeployError::ExportsInUse {
+                stack: stack.to_string(),
+                uses,
+                destroying: true,
+            });
+        }
+    }
     let resources = retry(pacing, || cloud.stack_resources(&current.stack_id)).await?;
-    let policies = match retry(pacing, || cloud.get_template(&current.stack_id)).await {
+    let policies = match body {
         Ok(Some(body)) => deletion_policies(&body).map_err(|e| e.to_string()),
         Ok(None) => Err("the stack has no template".to_string()),
         Err(e) => Err(e.to_string()),

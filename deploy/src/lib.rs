@@ -10,7 +10,9 @@
 
 pub mod cloud;
 mod destroy;
+mod exports;
 mod follow;
+mod order;
 mod resolve;
 mod retry;
 mod safety;
@@ -32,7 +34,9 @@ use cfnforge::parse::{LooseTemplate, parse_loose};
 use cfnforge::template::Template;
 
 pub use destroy::{DestroyOutcome, destroy};
+pub use exports::{ExportChange, ExportInUse, exports_in_use};
 pub use follow::follow;
+pub use order::{Ran, in_order};
 pub use resolve::resolve;
 pub(crate) use retry::retry;
 use retry::unique_name;
@@ -197,6 +201,18 @@ pub enum DeployError {
     /// Ctrl-C: CloudFormation carries on; nothing was cancelled.
     #[error("interrupted while stack {stack} was {status}")]
     Interrupted { stack: String, status: String },
+    /// Exports other deployed stacks import would be changed or removed (deploy), or would go
+    /// with the stack (destroy): CloudFormation would refuse half-way. Nothing was started.
+    #[error(
+        "stack {stack}: {} still imported by other stacks: {}",
+        if *.destroying { "deleting it removes exports" } else { "the deploy changes or removes exports" },
+        .uses.iter().map(|u| format!("{} (imported by {})", u.export, u.importers.join(", "))).collect::<Vec<_>>().join("; ")
+    )]
+    ExportsInUse {
+        stack: String,
+        uses: Vec<ExportInUse>,
+        destroying: bool,
+    },
     /// Ctrl-C at a question: nothing was started.
     #[error("interrupted at the question: {0}")]
     InterruptedAtQuestion(String),
@@ -328,6 +344,24 @@ pub async fn deploy<C: Cloud>(
         }
         ChangeSetType::Create => Template::default(),
     };
+    if let Some(current) = &existing {
+        let uses = exports::in_use(
+            cloud,
+            stack,
+            &deployed,
+            Some(&request.template),
+            &current.outputs,
+            pacing,
+        )
+        .await?;
+        if !uses.is_empty() {
+            return Err(DeployError::ExportsInUse {
+                stack: stack.to_string(),
+                uses,
+                destroying: false,
+            });
+        }
+    }
     let planned = diff::diff(&deployed, &request.template);
     refuse_blocked_replacements(&planned)?;
     let staged = upload::stage(cloud, request, options, ui).await?;

@@ -61,7 +61,7 @@ pub use findings::StackDiagnostic;
 pub use synth::Synthesis;
 pub(crate) use tree::Tree;
 
-pub(crate) use synth::finished;
+pub(crate) use synth::{artifact, finished};
 
 use crate::assembly::Assembly;
 use crate::constructs::Stack;

@@ -59,7 +59,7 @@ pub(crate) fn synthesize(stacks: &[Stack]) -> Result<Synthesis, AppError> {
             });
         }
         warnings.extend(problems);
-        let artifact = artifact(stack, needs);
+        let artifact = artifact(stack, assembly::template_file_name(&stack.name), needs);
         templates.insert(artifact.template_file.clone(), text);
         artifacts.push(artifact);
     }
@@ -75,7 +75,12 @@ pub(crate) fn synthesize(stacks: &[Stack]) -> Result<Synthesis, AppError> {
     })
 }
 
-fn artifact(stack: &Stack, dependencies: Vec<String>) -> StackArtifact {
+/// What the manifest says of a stack whose template is final (tags and suppressions in).
+pub(crate) fn artifact(
+    stack: &Stack,
+    template_file: String,
+    dependencies: Vec<String>,
+) -> StackArtifact {
     let template = &stack.template;
     let exports = template
         .outputs
@@ -84,7 +89,7 @@ fn artifact(stack: &Stack, dependencies: Vec<String>) -> StackArtifact {
         .collect();
     StackArtifact {
         name: stack.name.clone(),
-        template_file: assembly::template_file_name(&stack.name),
+        template_file,
         region: stack.region.clone(),
         tags: stack.tags.clone(),
         termination_protection: stack.termination_protection,

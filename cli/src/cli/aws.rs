@@ -1,19 +1,18 @@
-//! What the commands that talk to AWS share: connection flags, the runtime, Ctrl-C, and the
-//! synthesis that comes before every deploy and diff.
+//! What the commands that talk to AWS share: connection flags, the runtime, and a stack of the
+//! assembly as deploy and diff take it.
 
 use clap::Args;
 
-use crate::cli::{Outcome, StacksDir, report, select};
-use cfnforge::render::Format;
-use cfnforge::stackfile::StackFile;
-use cfnforge::synth;
+use crate::cli::check::template_format;
+use crate::cli::{Outcome, report};
+use cfnforge::assembly::{Assembly, StackArtifact};
 use cfnforge_deploy::cloud::aws::{AwsCloud, Connection};
 use cfnforge_deploy::{DeployRequest, Pacing};
 
 /// Where and as whom to call AWS; unset flags come from the environment and AWS config files.
 #[derive(Args, Clone)]
 pub struct AwsArgs {
-    /// AWS region (default: the stack file's `region`, then AWS_REGION and config files).
+    /// AWS region (default: the stack's `region`, then AWS_REGION and config files).
     #[arg(long)]
     pub region: Option<String>,
     /// Named profile from the AWS config files.
@@ -40,12 +39,10 @@ pub fn pacing() -> Pacing {
 }
 
 impl AwsArgs {
-    pub async fn connect(&self, file: &StackFile) -> AwsCloud {
+    /// A connection to `region` (`--region` wins over it).
+    pub async fn connect(&self, region: Option<&str>) -> AwsCloud {
         AwsCloud::connect(&Connection {
-            region: self
-                .region
-                .clone()
-                .or_else(|| file.spec.region.as_ref().map(|r| r.value.clone())),
+            region: self.region.clone().or_else(|| region.map(str::to_string)),
             profile: self.profile.clone(),
             endpoint_url: self.endpoint_url.clone(),
         })
@@ -53,16 +50,7 @@ impl AwsArgs {
     }
 }
 
-/// The stack files asked for, the outcome so far, and a runtime to talk to AWS with.
-pub fn start(
-    dir: &StacksDir,
-    names: &[String],
-) -> Result<(Vec<StackFile>, Outcome, tokio::runtime::Runtime), Outcome> {
-    let (files, outcome) = select::select(dir, names)?;
-    Ok((files, outcome, runtime()?))
-}
-
-fn runtime() -> Result<tokio::runtime::Runtime, Outcome> {
+pub fn runtime() -> Result<tokio::runtime::Runtime, Outcome> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -72,41 +60,30 @@ fn runtime() -> Result<tokio::runtime::Runtime, Outcome> {
         })
 }
 
-/// Synthesizes a stack and connects to its region: what deploy and diff start each stack with.
-pub async fn open(file: &StackFile, aws: &AwsArgs) -> Result<(DeployRequest, AwsCloud), Outcome> {
-    let request = prepare(file)?;
-    Ok((request, aws.connect(file).await))
-}
-
-/// Synthesizes a stack for deploy or diff; errors and warnings are reported here.
-fn prepare(file: &StackFile) -> Result<DeployRequest, Outcome> {
-    let synthesized = synth::synthesize(file).map_err(|e| {
-        report::synth_error(&e);
-        Outcome::Failed
-    })?;
-    if report::synthesized(&synthesized) {
-        report::error(&format!(
-            "{}: not deployed: the rules found errors",
-            synthesized.stack.name
-        ));
-        return Err(Outcome::Failed);
-    }
-    let (body, size) = synthesized.render(Format::Yaml).map_err(|e| {
-        report::synth_error(&e);
-        Outcome::Failed
-    })?;
-    if let Some(d) = size {
-        report::diagnostic(&synthesized.path, &d, None);
-    }
-    let stack = synthesized.stack;
+/// The assembly's stack as deploy and diff take it: its template read back, and what the
+/// manifest says of it.
+pub fn request(assembly: &Assembly, stack: &StackArtifact) -> Result<DeployRequest, Outcome> {
+    let body = assembly.template(stack).unwrap_or_default();
+    let template =
+        cfnforge::parse::parse(body, template_format(&stack.template_file)).map_err(|e| {
+            report::error(&format!(
+                "{}: its template {} cannot be read: {e}",
+                stack.name, stack.template_file
+            ));
+            Outcome::Failed
+        })?;
     Ok(DeployRequest {
         stack_name: stack.name.clone(),
-        tags: stack.resource_tags(),
-        template: stack.template,
-        template_body: body,
-        lookups: stack.lookups,
-        vpc: stack.vpc,
-        termination_protection: file.spec.termination_protection,
+        template,
+        template_body: body.to_string(),
+        lookups: stack.lookups.iter().map(Into::into).collect(),
+        vpc: stack.vpc.as_ref().map(Into::into),
+        tags: stack
+            .tags
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        termination_protection: stack.termination_protection,
     })
 }
 

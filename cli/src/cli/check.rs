@@ -4,7 +4,10 @@ use std::io::Write;
 
 use clap::Args;
 
-use crate::cli::{Outcome, StacksDir, report, select};
+use crate::cli::source::{self, Source};
+use crate::cli::{Outcome, Project, StacksDir, report, select};
+use cfnforge::assembly::Assembly;
+use cfnforge::render::Format;
 use cfnforge::rules;
 use cfnforge::synth;
 
@@ -30,7 +33,15 @@ enum CheckFormat {
     Sarif,
 }
 
-pub fn run(args: CheckArgs) -> Outcome {
+pub fn run(args: CheckArgs, project: &Project) -> Outcome {
+    let source = project.source(&args.dir);
+    if let Source::App(_) = source {
+        let out = project.out_dir(None);
+        return match source::load(&source, &args.stacks, Format::Json, &out, None) {
+            Ok(loaded) => check_assembly(&args, &loaded.assembly, &loaded.names, &out),
+            Err(outcome) => outcome,
+        };
+    }
     let (files, mut outcome) = match select::select(&args.dir, &args.stacks) {
         Ok(selected) => selected,
         Err(outcome) => return outcome,
@@ -84,7 +95,93 @@ pub fn run(args: CheckArgs) -> Outcome {
             }
         }
     }
-    let output = match args.format {
+    print(args.format, texts, jsons, sarif_runs, outcome)
+}
+
+/// The rules on each template of an app's assembly (named ones, or all), with the app's
+/// suppressions. The app ran the template checks already.
+fn check_assembly(
+    args: &CheckArgs,
+    assembly: &Assembly,
+    names: &[String],
+    out: &std::path::Path,
+) -> Outcome {
+    let mut outcome = Outcome::Success;
+    let plan = match assembly.deploy_plan(names, true) {
+        Ok(plan) => plan,
+        Err(e) => {
+            report::error(&e.to_string());
+            return Outcome::Usage;
+        }
+    };
+    let mut texts = Vec::new();
+    let mut jsons = serde_json::Map::new();
+    let mut sarif_runs = Vec::new();
+    for step in plan {
+        let Some(stack) = assembly.stack(&step.stack) else {
+            continue;
+        };
+        let uri = out.join(&stack.template_file).display().to_string();
+        let parsed = assembly
+            .template(stack)
+            .ok_or_else(|| "not in the assembly".to_string())
+            .and_then(|text| {
+                cfnforge::parse::parse(text, template_format(&stack.template_file))
+                    .map_err(|e| e.to_string())
+            })
+            .and_then(|template| {
+                rules::check(&template, &stack.suppressions).map_err(|e| e.to_string())
+            });
+        let report = match parsed {
+            Ok(report) => report,
+            Err(e) => {
+                report::error(&format!("{uri}: {e}"));
+                outcome = Outcome::Failed;
+                continue;
+            }
+        };
+        if report.fails(args.strict) {
+            outcome = Outcome::Failed;
+        }
+        match args.format {
+            CheckFormat::Text => texts.push(format!(
+                "{uri} (stack {})\n{}",
+                stack.name,
+                rules::text(&report)
+            )),
+            CheckFormat::Json => {
+                let mut json = rules::json(&report);
+                json["diagnostics"] = serde_json::Value::Array(Vec::new());
+                jsons.insert(stack.name.clone(), json);
+            }
+            CheckFormat::Sarif => {
+                let mut document = rules::sarif(&report, &uri, None);
+                if let Some(runs) = document.get_mut("runs").and_then(|r| r.as_array_mut()) {
+                    sarif_runs.append(runs);
+                }
+            }
+        }
+    }
+    print(args.format, texts, jsons, sarif_runs, outcome)
+}
+
+/// A template file's format, by its extension.
+pub fn template_format(file: &str) -> Format {
+    if file.ends_with(".json") {
+        Format::Json
+    } else {
+        Format::Yaml
+    }
+}
+
+fn print(
+    format: CheckFormat,
+    texts: Vec<String>,
+    jsons: serde_json::Map<String, serde_json::Value>,
+    sarif_runs: Vec<serde_json::Value>,
+    outcome: Outcome,
+) -> Outcome {
+    let output = match format {
         CheckFormat::Text => texts.join("\n"),
         CheckFormat::Json => serde_json::to_string_pretty(&jsons).unwrap_or_default() + "\n",
         CheckFormat::Sarif => {

@@ -2,6 +2,7 @@
 //! command line would otherwise repeat on every run. A flag given on the command line wins.
 //!
 //! ```toml
+//! app = "cargo run -q"                         # the app: a command printing an assembly
 //! output = "cfnforge.out"                      # where synth writes it
 //! bucket = "my-templates"                      # S3 bucket for templates over 51,200 bytes
 //! ```
@@ -18,6 +19,9 @@ pub const FILE: &str = "cfnforge.toml";
 #[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
+    /// The app: a command run through the shell that prints an assembly (`--app`); the stack
+    /// files when absent.
+    pub app: Option<String>,
     /// Where synth writes several templates (`synth --out`).
     pub output: Option<PathBuf>,
     /// The S3 bucket for large templates (`deploy --bucket`).
@@ -57,7 +61,7 @@ impl fmt::Display for ConfigError {
             } => {
                 write!(f, "{}:{line}:{column}: {message}", path.display())?;
                 if !message.contains("unknown field") {
-                    write!(f, " (settings: output, bucket)")?;
+                    write!(f, " (settings: app, output, bucket)")?;
                 }
                 Ok(())
             }
@@ -131,8 +135,9 @@ mod tests {
 
     #[test]
     fn the_settings_are_read() {
-        let dir = write("bucket = \"b\"\noutput = \"out\"\n");
+        let dir = write("bucket = \"b\"\noutput = \"out\"\napp = \"cargo run -q\"\n");
         let config = Config::load(dir.path()).expect("load");
+        assert_eq!(config.app.as_deref(), Some("cargo run -q"));
         assert_eq!(config.bucket.as_deref(), Some("b"));
         assert_eq!(config.output, Some(PathBuf::from("out")));
         assert_eq!(config.path, Some(dir.path().join(FILE)));

@@ -1,22 +1,38 @@
 //! `cfnforge deploy`.
 
 use crate::cli::output::outln;
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use clap::Args;
 use indexmap::IndexMap;
 
-use crate::cli::aws::{AwsArgs, key_value, open, start};
+use crate::cli::aws::{AwsArgs, key_value, request, runtime};
 use crate::cli::interrupt::Interrupt;
+use crate::cli::source;
 use crate::cli::terminal::Terminal;
-use crate::cli::{Outcome, StacksDir, report};
-use cfnforge_deploy::{self as deploy, Approval, DeployOptions, DeployOutcome};
+use crate::cli::{Outcome, Project, StacksDir, report};
+use cfnforge::render::Format;
+use cfnforge_deploy::cloud::aws::AwsCloud;
+use cfnforge_deploy::{
+    self as deploy, Approval, DeployOptions, DeployOutcome, DeployRequest, Ran, in_order,
+};
 
 #[derive(Args)]
 pub struct DeployArgs {
-    /// Stacks to deploy (stack name or file name without extension); all when none.
+    /// Stacks to deploy (stack name, or a stack file's name without extension), after the
+    /// stacks they depend on; all when none.
     #[arg(value_name = "STACK")]
     stacks: Vec<String>,
+    /// Deploy every stack of the app (what no STACK means too).
+    #[arg(long, conflicts_with = "stacks")]
+    all: bool,
+    /// Deploy only the stacks named, not the stacks they depend on.
+    #[arg(long)]
+    exclusively: bool,
+    /// How many independent stacks deploy at once; a stack still waits for those it depends on.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    concurrency: u16,
     #[command(flatten)]
     dir: StacksDir,
     #[command(flatten)]
@@ -52,13 +68,41 @@ enum ApprovalArg {
     AnyChange,
 }
 
-pub fn run(args: DeployArgs) -> Outcome {
-    let config = match crate::cli::config::current() {
-        Ok(config) => config,
+pub fn run(args: DeployArgs, project: &Project) -> Outcome {
+    let source = project.source(&args.dir);
+    let loaded = match source::load(
+        &source,
+        &args.stacks,
+        Format::Yaml,
+        &project.out_dir(None),
+        Some("not deployed"),
+    ) {
+        Ok(loaded) => loaded,
         Err(outcome) => return outcome,
     };
-    let (files, mut outcome, runtime) = match start(&args.dir, &args.stacks) {
-        Ok(started) => started,
+    let mut outcome = loaded.outcome;
+    let assembly = &loaded.assembly;
+    let plan = match assembly.deploy_plan(&loaded.names, args.exclusively) {
+        Ok(plan) => plan,
+        Err(e) => {
+            report::error(&e.to_string());
+            return Outcome::Usage;
+        }
+    };
+    let mut requests: HashMap<String, (DeployRequest, Option<String>)> = HashMap::new();
+    for step in &plan {
+        let Some(stack) = assembly.stack(&step.stack) else {
+            continue;
+        };
+        match request(assembly, stack) {
+            Ok(request) => {
+                requests.insert(stack.name.clone(), (request, stack.region.clone()));
+            }
+            Err(o) => return o,
+        }
+    }
+    let runtime = match runtime() {
+        Ok(runtime) => runtime,
         Err(outcome) => return outcome,
     };
     let options = DeployOptions {
@@ -72,48 +116,116 @@ pub fn run(args: DeployArgs) -> Outcome {
         yes: args.yes,
         no_execute: args.no_execute,
         pacing: crate::cli::aws::pacing(),
-        bucket: args.bucket.clone().or(config.bucket),
+        bucket: args.bucket.clone().or(project.config.bucket.clone()),
     };
+    let concurrency = usize::from(args.concurrency);
     let mut all_outputs: IndexMap<String, IndexMap<String, String>> = IndexMap::new();
     runtime.block_on(async {
         let interrupt = Interrupt::listen();
-        for file in &files {
-            let (request, cloud) = match open(file, &args.aws).await {
-                Ok(opened) => opened,
-                Err(o) => {
-                    outcome = o;
+        let mut clouds: HashMap<String, AwsCloud> = HashMap::new();
+        for (name, (_, region)) in &requests {
+            clouds.insert(name.clone(), args.aws.connect(region.as_deref()).await);
+        }
+        // Several stacks: an export one of them would change or remove while a deployed stack
+        // imports it stops the run before any stack starts (deploy checks each stack again).
+        if plan.len() > 1 {
+            let mut refused = false;
+            for step in &plan {
+                let (Some((request, _)), Some(cloud)) =
+                    (requests.get(&step.stack), clouds.get(&step.stack))
+                else {
                     continue;
-                }
-            };
-            let stack = request.stack_name.clone();
-            report::info(&format!(
-                "{stack}: deploying to {}",
-                cloud.region().unwrap_or("the default region")
-            ));
-            let mut ui = Terminal::new(interrupt.clone());
-            let result = deploy::deploy(&cloud, &request, &options, &mut ui).await;
-            ui.finish();
-            match result {
-                Ok(DeployOutcome::ChangeSetCreated { name, id }) => {
-                    report::info(&format!(
-                        "{stack}: change set {name} is ready for review and was not executed\n  {id}\n  execute it with: aws cloudformation execute-change-set --change-set-name {id}"
-                    ));
-                }
-                Ok(DeployOutcome::NoChanges { outputs }) => {
-                    print_outputs(&stack, &outputs);
-                    all_outputs.insert(stack, outputs.into_iter().collect());
-                }
-                Ok(DeployOutcome::Deployed { status, outputs }) => {
-                    report::info(&format!("{stack}: {status}"));
-                    print_outputs(&stack, &outputs);
-                    all_outputs.insert(stack, outputs.into_iter().collect());
-                }
-                Err(e) => {
-                    outcome = report::deploy_error(&e);
+                };
+                let checked = deploy::exports_in_use(
+                    cloud,
+                    &step.stack,
+                    &request.template,
+                    &options.pacing,
+                )
+                .await;
+                match checked {
+                    Ok(uses) if uses.is_empty() => {}
+                    Ok(uses) => {
+                        refused = true;
+                        outcome = report::deploy_error(&deploy::DeployError::ExportsInUse {
+                            stack: step.stack.clone(),
+                            uses,
+                            destroying: false,
+                        });
+                    }
+                    Err(e) => {
+                        refused = true;
+                        outcome = report::deploy_error(&e);
+                    }
                 }
             }
-            if outcome == Outcome::Interrupted {
-                break;
+            if refused {
+                report::error("nothing was deployed");
+                return;
+            }
+        }
+        let (requests, clouds, options, interrupt) = (&requests, &clouds, &options, &interrupt);
+        let ran = in_order(&plan, concurrency, move |stack: &str| {
+            let stack = stack.to_string();
+            async move {
+                let (Some((request, _)), Some(cloud)) = (requests.get(&stack), clouds.get(&stack))
+                else {
+                    return Err(Outcome::Failed);
+                };
+                report::info(&format!(
+                    "{stack}: deploying to {}",
+                    cloud.region().unwrap_or("the default region")
+                ));
+                let mut ui = if concurrency > 1 {
+                    Terminal::for_one_of_several(interrupt.clone(), &stack)
+                } else {
+                    Terminal::new(interrupt.clone())
+                };
+                let result = deploy::deploy(cloud, request, options, &mut ui).await;
+                ui.finish();
+                match result {
+                    Ok(DeployOutcome::ChangeSetCreated { name, id }) => {
+                        report::info(&format!(
+                            "{stack}: change set {name} is ready for review and was not executed\n  {id}\n  execute it with: aws cloudformation execute-change-set --change-set-name {id}"
+                        ));
+                        Ok(None)
+                    }
+                    Ok(DeployOutcome::NoChanges { outputs }) => {
+                        print_outputs(&stack, &outputs);
+                        Ok(Some(outputs))
+                    }
+                    Ok(DeployOutcome::Deployed { status, outputs }) => {
+                        report::info(&format!("{stack}: {status}"));
+                        print_outputs(&stack, &outputs);
+                        Ok(Some(outputs))
+                    }
+                    Err(e) => Err(report::deploy_error(&e)),
+                }
+            }
+        })
+        .await;
+        let failed: Vec<String> = ran
+            .iter()
+            .filter(|(_, r)| matches!(r, Ran::Failed(_)))
+            .map(|(s, _)| s.clone())
+            .collect();
+        for (stack, result) in ran {
+            match result {
+                Ran::Done(Some(outputs)) => {
+                    all_outputs.insert(stack, outputs.into_iter().collect());
+                }
+                Ran::Done(None) => {}
+                Ran::Failed(o) => {
+                    if outcome != Outcome::Interrupted {
+                        outcome = o;
+                    }
+                }
+                Ran::NotStarted => {
+                    report::info(&format!(
+                        "{stack}: not deployed: {} did not deploy",
+                        failed.join(", ")
+                    ));
+                }
             }
         }
     });

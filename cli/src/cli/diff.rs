@@ -3,9 +3,11 @@
 use crate::cli::output::outln;
 use clap::Args;
 
-use crate::cli::aws::{AwsArgs, open, start};
-use crate::cli::{Outcome, StacksDir, report};
+use crate::cli::aws::{AwsArgs, request, runtime};
+use crate::cli::source;
+use crate::cli::{Outcome, Project, StacksDir, report};
 use cfnforge::diff::{Change, TemplateDiff, diff};
+use cfnforge::render::Format;
 use cfnforge::template::Value;
 use cfnforge_deploy as deploy;
 
@@ -32,21 +34,45 @@ enum DiffFormat {
     Json,
 }
 
-pub fn run(args: DiffArgs) -> Outcome {
-    let (files, mut outcome, runtime) = match start(&args.dir, &args.stacks) {
-        Ok(started) => started,
+pub fn run(args: DiffArgs, project: &Project) -> Outcome {
+    let source = project.source(&args.dir);
+    let loaded = match source::load(
+        &source,
+        &args.stacks,
+        Format::Yaml,
+        &project.out_dir(None),
+        Some("not compared"),
+    ) {
+        Ok(loaded) => loaded,
+        Err(outcome) => return outcome,
+    };
+    let mut outcome = loaded.outcome;
+    let assembly = &loaded.assembly;
+    let plan = match assembly.deploy_plan(&loaded.names, true) {
+        Ok(plan) => plan,
+        Err(e) => {
+            report::error(&e.to_string());
+            return Outcome::Usage;
+        }
+    };
+    let runtime = match runtime() {
+        Ok(runtime) => runtime,
         Err(outcome) => return outcome,
     };
     let mut documents = Vec::new();
     runtime.block_on(async {
-        for file in &files {
-            let (request, cloud) = match open(file, &args.aws).await {
-                Ok(opened) => opened,
+        for step in &plan {
+            let Some(artifact) = assembly.stack(&step.stack) else {
+                continue;
+            };
+            let request = match request(assembly, artifact) {
+                Ok(request) => request,
                 Err(o) => {
                     outcome = o;
                     continue;
                 }
             };
+            let cloud = args.aws.connect(artifact.region.as_deref()).await;
             let stack = &request.stack_name;
             let deployed =
                 match deploy::deployed_template(&cloud, stack, &crate::cli::aws::pacing()).await {

@@ -17,6 +17,7 @@ mod output;
 mod report;
 mod schema;
 mod select;
+mod source;
 mod synth;
 #[cfg(feature = "aws")]
 mod terminal;
@@ -32,13 +33,37 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Parser)]
 #[command(name = "cfnforge", version, about)]
 struct Cli {
+    /// The app: a command, run through the shell in this directory, that prints the assembly
+    /// (default: `app` in cfnforge.toml, then the stack files).
+    #[arg(long, global = true, value_name = "CMD")]
+    app: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
 
+/// What every command starts from: the `--app` flag and cfnforge.toml.
+pub struct Project {
+    pub app: Option<String>,
+    pub config: config::Config,
+}
+
+impl Project {
+    /// Where the stacks come from.
+    pub fn source(&self, dir: &StacksDir) -> source::Source {
+        source::Source::new(self.app.as_deref(), &self.config, dir)
+    }
+
+    /// Where the assembly goes: `--out`, then `output` in cfnforge.toml, then cfnforge.out.
+    pub fn out_dir(&self, flag: Option<&PathBuf>) -> PathBuf {
+        flag.cloned()
+            .or_else(|| self.config.output.clone())
+            .unwrap_or_else(|| PathBuf::from(source::DEFAULT_OUT))
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
-    /// Turn stack files into CloudFormation templates.
+    /// Turn the app (stack files, or --app) into an assembly: templates and manifest.
     Synth(synth::SynthArgs),
     /// Check stacks against best-practice and security rules.
     Check(check::CheckArgs),
@@ -60,7 +85,7 @@ enum Command {
     /// Delete stacks (this build has no AWS support).
     #[cfg(not(feature = "aws"))]
     Destroy(without_aws::Args),
-    /// List the stacks in the stacks folder.
+    /// List the stacks of the app.
     List(StacksDir),
     /// Print the JSON Schema of stack files.
     Schema,
@@ -89,22 +114,32 @@ pub enum Outcome {
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Schema = cli.command {
+        return ExitCode::from(schema::run() as u8);
+    }
+    let project = match config::current() {
+        Ok(config) => Project {
+            app: cli.app,
+            config,
+        },
+        Err(outcome) => return ExitCode::from(outcome as u8),
+    };
     let outcome = match cli.command {
-        Command::Synth(args) => synth::run(args),
-        Command::Check(args) => check::run(args),
+        Command::Synth(args) => synth::run(args, &project),
+        Command::Check(args) => check::run(args, &project),
         #[cfg(feature = "aws")]
-        Command::Deploy(args) => deploy::run(args),
+        Command::Deploy(args) => deploy::run(args, &project),
         #[cfg(feature = "aws")]
-        Command::Diff(args) => diff::run(args),
+        Command::Diff(args) => diff::run(args, &project),
         #[cfg(feature = "aws")]
-        Command::Destroy(args) => destroy::run(args),
+        Command::Destroy(args) => destroy::run(args, &project),
         #[cfg(not(feature = "aws"))]
         Command::Deploy(_) => without_aws::run("deploy"),
         #[cfg(not(feature = "aws"))]
         Command::Diff(_) => without_aws::run("diff"),
         #[cfg(not(feature = "aws"))]
         Command::Destroy(_) => without_aws::run("destroy"),
-        Command::List(dir) => list::run(&dir),
+        Command::List(dir) => list::run(&dir, &project),
         Command::Schema => schema::run(),
     };
     ExitCode::from(outcome as u8)

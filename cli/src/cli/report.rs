@@ -49,6 +49,17 @@ pub fn diagnostic(file: &Path, diagnostic: &Diagnostic, origin: Option<Position>
     }
 }
 
+/// An app command that gave no assembly: why, and the first lines it printed.
+pub fn app_error(e: &crate::cli::source::AppRunError) {
+    error(&e.to_string());
+    if let Some(printed) = e.printed() {
+        errln!("  its standard output began with:");
+        for line in printed.lines() {
+            errln!("  | {line}");
+        }
+    }
+}
+
 pub fn stack_file_error(e: &StackFileError) {
     match e {
         StackFileError::Invalid { path, diagnostics } => {
@@ -98,6 +109,14 @@ pub fn deploy_error(e: &DeployError) -> Outcome {
             errln!("interrupted: {what}");
             Outcome::Interrupted
         }
+        DeployError::ExportsInUse {
+            stack,
+            uses,
+            destroying,
+        } => {
+            exports_in_use(stack, uses, *destroying);
+            Outcome::Failed
+        }
         DeployError::Refused { reason, remedy } => {
             error(reason);
             errln!("  {remedy}");
@@ -121,6 +140,66 @@ pub fn deploy_error(e: &DeployError) -> Outcome {
             error(&other.to_string());
             Outcome::Failed
         }
+    }
+}
+
+/// The "deadly embrace": exports other stacks still import, and the order of steps that gets
+/// out of it, as the CDK documents it: the importers first, without the import, then the
+/// exporter.
+#[cfg(feature = "aws")]
+fn exports_in_use(stack: &str, uses: &[cfnforge_deploy::ExportInUse], destroying: bool) {
+    use cfnforge_deploy::ExportChange;
+    let mut importers: Vec<&str> = Vec::new();
+    for u in uses {
+        let what = match (destroying, u.change) {
+            (true, _) => "deleting it would remove export",
+            (false, ExportChange::Removed) => "this deploy would remove export",
+            (false, ExportChange::Changed) => "this deploy would change the value of export",
+        };
+        error(&format!(
+            "stack {stack}: {what} {}, which stack {} still imports",
+            u.export,
+            u.importers.join(", ")
+        ));
+        for i in &u.importers {
+            if !importers.contains(&i.as_str()) {
+                importers.push(i);
+            }
+        }
+    }
+    errln!(
+        "  CloudFormation cannot change or remove an export while a stack imports it: it would fail half-way and roll back. Nothing was started."
+    );
+    errln!("  Get out of it in this order:");
+    let pinned: Vec<String> = uses
+        .iter()
+        .map(|u| match &u.value {
+            Some(value) => format!("{} (now \"{value}\")", u.export),
+            None => u.export.clone(),
+        })
+        .collect();
+    if destroying {
+        errln!(
+            "  1. Delete the importing stacks first (cfnforge destroy {}), or deploy them without Fn::ImportValue of {}.",
+            importers.join(" "),
+            pinned.join(", ")
+        );
+        errln!("  2. Then delete {stack}: cfnforge destroy {stack}");
+        return;
+    }
+    errln!(
+        "  1. Deploy {} without the import: in place of Fn::ImportValue of {}, use the value itself or drop what uses it; then: cfnforge deploy {} --exclusively",
+        importers.join(", "),
+        pinned.join(", "),
+        importers.join(" ")
+    );
+    errln!("  2. Deploy {stack}: cfnforge deploy {stack} --exclusively");
+    if uses.iter().any(|u| u.change == ExportChange::Changed) {
+        errln!(
+            "  3. Put the import back in {} and deploy it again: cfnforge deploy {}",
+            importers.join(", "),
+            importers.join(" ")
+        );
     }
 }
 

@@ -1,24 +1,26 @@
 //! `cfnforge synth`.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use crate::cli::{Outcome, StacksDir, report, select};
+use crate::cli::source::{self, Source};
+use crate::cli::{Outcome, Project, StacksDir, report};
+use cfnforge::assembly::Assembly;
 use cfnforge::render::Format;
-use cfnforge::synth::{self, Synthesized};
 
 #[derive(Args)]
 pub struct SynthArgs {
     /// Stacks to synthesize (stack name or file name without extension); all when none.
     #[arg(value_name = "STACK")]
     stacks: Vec<String>,
-    /// Template format.
+    /// Template format of stack files (an app's templates are JSON, as it renders them).
     #[arg(long, value_enum, default_value = "yaml")]
     format: FormatArg,
-    /// Write templates to DIR/<stack>.template.<format> (default with several stacks: `output` in
-    /// cfnforge.toml, then cfnforge.out).
+    /// Write the assembly (manifest.json and DIR/<stack>.template.<format>) to DIR (default:
+    /// `output` in cfnforge.toml, then cfnforge.out). Without it, one stack's template goes to
+    /// standard output.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     #[command(flatten)]
@@ -31,69 +33,76 @@ enum FormatArg {
     Json,
 }
 
-pub fn run(args: SynthArgs) -> Outcome {
-    let config = match crate::cli::config::current() {
-        Ok(config) => config,
-        Err(outcome) => return outcome,
-    };
+pub fn run(args: SynthArgs, project: &Project) -> Outcome {
     let format = match args.format {
         FormatArg::Yaml => Format::Yaml,
         FormatArg::Json => Format::Json,
     };
-    let (files, mut outcome) = match select::select(&args.dir, &args.stacks) {
-        Ok(selected) => selected,
+    let out_dir = project.out_dir(args.out.as_ref());
+    let source = project.source(&args.dir);
+    let loaded = match source::load(&source, &args.stacks, format, &out_dir, None) {
+        Ok(loaded) => loaded,
         Err(outcome) => return outcome,
     };
-    let to_stdout = args.out.is_none() && files.len() == 1 && outcome == Outcome::Success;
-    let out_dir = args
-        .out
-        .or(config.output)
-        .unwrap_or_else(|| PathBuf::from("cfnforge.out"));
-    for file in &files {
-        let result = synth::synthesize(file).and_then(|s| s.render(format).map(|r| (s, r)));
-        match result {
-            Ok((synthesized, (text, size_warning))) => {
-                if report::synthesized(&synthesized) {
-                    outcome = Outcome::Failed;
-                    continue;
-                }
-                if let Some(d) = size_warning {
-                    report::diagnostic(&file.path, &d, None);
-                }
-                if let Err(message) = write(&synthesized, &text, format, to_stdout, &out_dir) {
-                    report::error(&message);
-                    outcome = Outcome::Failed;
-                }
-            }
+    let assembly = &loaded.assembly;
+    let mut outcome = loaded.outcome;
+    // The stacks to show: an app's named ones (its whole assembly is written regardless).
+    let shown: Vec<&str> = if loaded.names.is_empty() {
+        assembly
+            .manifest
+            .stacks
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect()
+    } else {
+        match assembly.deploy_plan(&loaded.names, true) {
+            Ok(_) => loaded.names.iter().map(String::as_str).collect(),
             Err(e) => {
-                report::synth_error(&e);
-                outcome = Outcome::Failed;
+                report::error(&e.to_string());
+                return Outcome::Usage;
             }
         }
+    };
+    if matches!(source, Source::App(_)) {
+        report::info(&format!(
+            "wrote the app's assembly ({} stacks) to {}",
+            assembly.manifest.stacks.len(),
+            out_dir.display()
+        ));
+    }
+    // One stack and no --out: its template on standard output, as before there were
+    // assemblies.
+    if args.out.is_none() && shown.len() == 1 && outcome == Outcome::Success {
+        let text = assembly
+            .stack(shown[0])
+            .and_then(|stack| assembly.template(stack))
+            .unwrap_or_default();
+        if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes()) {
+            report::error(&format!("standard output: {e}"));
+            return Outcome::Failed;
+        }
+        return outcome;
+    }
+    if let Source::Files(_) = source
+        && !assembly.manifest.stacks.is_empty()
+        && let Err(message) = write(&out_dir, assembly)
+    {
+        report::error(&message);
+        outcome = Outcome::Failed;
     }
     outcome
 }
 
-fn write(
-    synthesized: &Synthesized,
-    text: &str,
-    format: Format,
-    to_stdout: bool,
-    out_dir: &std::path::Path,
-) -> Result<(), String> {
-    if to_stdout {
-        let mut stdout = std::io::stdout().lock();
-        return stdout
-            .write_all(text.as_bytes())
-            .map_err(|e| format!("standard output: {e}"));
-    }
-    std::fs::create_dir_all(out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
-    let path = out_dir.join(format!(
-        "{}.template.{}",
-        synthesized.stack.name,
-        format.extension()
+fn write(dir: &Path, assembly: &Assembly) -> Result<(), String> {
+    source::write(dir, assembly)?;
+    let count = assembly.manifest.stacks.len();
+    let what = match assembly.manifest.stacks.as_slice() {
+        [one] => dir.join(&one.template_file).display().to_string(),
+        _ => format!("{count} templates"),
+    };
+    report::info(&format!(
+        "wrote {what} and {}",
+        dir.join(cfnforge::assembly::MANIFEST_FILE).display()
     ));
-    std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
-    report::info(&format!("wrote {}", path.display()));
     Ok(())
 }

@@ -18,6 +18,8 @@ pub struct Terminal {
     interrupt: Interrupt,
     /// Armed while a stack operation is followed.
     following: Option<Armed>,
+    /// Put before every line: the stack's name when several deploy at once.
+    prefix: String,
 }
 
 impl Terminal {
@@ -34,13 +36,24 @@ impl Terminal {
             spinner,
             interrupt,
             following: None,
+            prefix: String::new(),
         }
     }
 
+    /// For one of several stacks deploying at once: each line starts with the stack's name,
+    /// and there is no spinner (one line of status cannot show several stacks).
+    pub fn for_one_of_several(interrupt: Interrupt, stack: &str) -> Self {
+        let mut terminal = Terminal::new(interrupt);
+        terminal.spinner = None;
+        terminal.prefix = format!("{stack} | ");
+        terminal
+    }
+
     fn line(&self, text: &str) {
+        let prefix = &self.prefix;
         match &self.spinner {
-            Some(bar) => bar.println(text),
-            None => errln!("{text}"),
+            Some(bar) => bar.println(format!("{prefix}{text}")),
+            None => errln!("{prefix}{text}"),
         }
     }
 

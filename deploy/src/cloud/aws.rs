@@ -707,6 +707,35 @@ impl Cloud for AwsCloud {
         }
     }
 
+    async fn list_imports(&self, name: &str) -> Result<Vec<String>, CloudError> {
+        let mut stacks = Vec::new();
+        let mut token = None;
+        loop {
+            let output = match self
+                .cloudformation
+                .list_imports()
+                .export_name(name)
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| error("ListImports", &self.cloudformation_endpoint, e))
+            {
+                Ok(output) => output,
+                // How CloudFormation answers for an export nobody imports (and for one that
+                // does not exist): "Export 'NAME' is not imported by any stack."
+                Err(CloudError::Api { message, .. }) if message.contains("not imported") => {
+                    return Ok(stacks);
+                }
+                Err(e) => return Err(e),
+            };
+            stacks.extend(output.imports().iter().cloned());
+            token = output.next_token().map(str::to_string);
+            if token.is_none() {
+                return Ok(stacks);
+            }
+        }
+    }
+
     async fn network_names(
         &self,
         kind: LookupKind,

@@ -278,6 +278,9 @@ pub trait Cloud {
     // -- network: VPC-scoped look-ups, exports, templates through S3 --
     /// The value of the export `name` (ListExports); `None` when no stack exports it.
     fn export_value(&self, name: &str) -> impl Future<Output = Result<Option<String>, CloudError>>;
+    /// The stacks that import the export `name` (ListImports, every page); empty when no stack
+    /// imports it.
+    fn list_imports(&self, name: &str) -> impl Future<Output = Result<Vec<String>, CloudError>>;
     /// Every subnet or security group with the names it is known by, in one VPC or (`None`)
     /// everywhere: what a look-up that found nothing suggests instead.
     fn network_names(

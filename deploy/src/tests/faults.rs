@@ -165,6 +165,9 @@ impl Cloud for Faulty {
     async fn export_value(&self, name: &str) -> Result<Option<String>, CloudError> {
         self.inner.export_value(name).await
     }
+    async fn list_imports(&self, name: &str) -> Result<Vec<String>, CloudError> {
+        self.inner.list_imports(name).await
+    }
     async fn network_names(
         &self,
         kind: cfnforge::constructs::LookupKind,

@@ -43,6 +43,8 @@ struct State {
     resources: Vec<crate::cloud::StackResource>,
     /// network: exports (ListExports) and every named subnet or group, for suggestions.
     exports: Vec<(String, String)>,
+    /// Export name and a stack that imports it (ListImports).
+    imports: Vec<(String, String)>,
     named: Vec<Named>,
     /// The VPC each security group look-up was scoped to.
     searched_vpcs: Vec<Option<String>>,
@@ -265,6 +267,17 @@ impl Cloud for Scripted {
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.clone()))
+    }
+    async fn list_imports(&self, name: &str) -> Result<Vec<String>, CloudError> {
+        self.call(&format!("ListImports:{name}"))?;
+        Ok(self
+            .0
+            .borrow()
+            .imports
+            .iter()
+            .filter(|(export, _)| export == name)
+            .map(|(_, stack)| stack.clone())
+            .collect())
     }
     async fn network_names(
         &self,
@@ -1073,7 +1086,9 @@ fn a_stack_left_in_review_is_deleted_and_created_again() {
     assert!(delete < create, "{calls:?}");
 }
 
+mod exports;
 mod faults;
 mod network;
+mod order;
 mod states;
 mod templates;
