@@ -68,7 +68,11 @@ fn list_shows_the_apps_stacks_in_dependency_order() {
     )
     .unwrap();
     assert_eq!(manifest["stacks"][0]["name"], "config");
-    assert!(dir.path().join("cfnforge.out/cache.template.json").is_file());
+    assert!(
+        dir.path()
+            .join("cfnforge.out/cache.template.json")
+            .is_file()
+    );
 }
 
 #[test]
@@ -77,7 +81,10 @@ fn synth_writes_the_apps_assembly_and_prints_the_one_stack_named() {
     let (code, out, err) = run(dir.path(), &["--app", APP, "synth", "--out", "assembly"]);
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(out, "", "two stacks: nothing on standard output");
-    assert!(err.contains("wrote the app's assembly (2 stacks) to assembly"), "{err}");
+    assert!(
+        err.contains("wrote the app's assembly (2 stacks) to assembly"),
+        "{err}"
+    );
     for file in ["manifest.json", "a.template.json", "b.template.json"] {
         assert!(dir.path().join("assembly").join(file).is_file(), "{file}");
     }
@@ -85,7 +92,10 @@ fn synth_writes_the_apps_assembly_and_prints_the_one_stack_named() {
     let (code, out, err) = run(dir.path(), &["--app", APP, "synth", "b"]);
     assert_eq!(code, Some(0), "{err}");
     let template: Value = serde_json::from_str(&out).expect("b's template");
-    assert_eq!(template["Resources"]["Parameter"]["Properties"]["Value"], "b");
+    assert_eq!(
+        template["Resources"]["Parameter"]["Properties"]["Value"],
+        "b"
+    );
 
     let (code, _, err) = run(dir.path(), &["--app", APP, "synth", "nope"]);
     assert_eq!(code, Some(2), "{err}");
@@ -111,7 +121,10 @@ fn the_app_key_of_cfnforge_toml_is_the_app_and_the_flag_wins() {
     let (code, out, err) = run(dir.path(), &["list"]);
     assert_eq!(code, Some(0), "{err}");
     assert!(out.starts_with("from-toml\t"), "{out}");
-    assert!(dir.path().join("out/manifest.json").is_file(), "output is used");
+    assert!(
+        dir.path().join("out/manifest.json").is_file(),
+        "output is used"
+    );
     let (_, out, _) = run(dir.path(), &["--app", "cat flag.json", "list"]);
     assert!(out.starts_with("from-flag\t"), "{out}");
 }
@@ -123,7 +136,10 @@ fn an_app_that_fails_is_reported_with_its_exit_status_and_first_lines() {
     let (code, out, err) = run(dir.path(), &["--app", app, "list"]);
     assert_eq!(code, Some(1), "{err}");
     assert_eq!(out, "");
-    assert!(err.contains("the app broke"), "its standard error passes: {err}");
+    assert!(
+        err.contains("the app broke"),
+        "its standard error passes: {err}"
+    );
     assert!(
         err.contains(&format!("error: the app `{app}` failed (exit status: 3)")),
         "{err}"
@@ -187,10 +203,9 @@ fn synth_of_stack_files_writes_the_manifest_beside_the_templates() {
         &common::root(),
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let manifest: Value = serde_json::from_str(
-        &std::fs::read_to_string(out.path().join("manifest.json")).unwrap(),
-    )
-    .unwrap();
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("manifest.json")).unwrap())
+            .unwrap();
     let stack = &manifest["stacks"][0];
     assert_eq!(stack["name"], "bandup-redis");
     assert_eq!(stack["template_file"], "bandup-redis.template.yaml");

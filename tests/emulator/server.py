@@ -29,6 +29,7 @@ def main() -> None:
         import emulator.cfn_tokens  # noqa: F401
         import emulator.cfn_review  # noqa: F401
         import emulator.cfn_imports  # noqa: F401
+        import emulator.cfn_ssm  # noqa: F401
 
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
