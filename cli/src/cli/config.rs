@@ -22,6 +22,8 @@ pub struct Config {
     pub output: Option<PathBuf>,
     /// The S3 bucket for large templates (`deploy --bucket`).
     pub bucket: Option<String>,
+    /// The command that prints the assembly (used by --app, coming).
+    pub app: Option<String>,
     /// Where the file was read from; `None` when there is none.
     #[serde(skip)]
     pub path: Option<PathBuf>,

@@ -10,6 +10,7 @@ mod deploy;
 mod destroy;
 #[cfg(feature = "aws")]
 mod diff;
+mod init;
 #[cfg(feature = "aws")]
 mod interrupt;
 mod list;
@@ -60,6 +61,8 @@ enum Command {
     /// Delete stacks (this build has no AWS support).
     #[cfg(not(feature = "aws"))]
     Destroy(without_aws::Args),
+    /// Create an infrastructure crate: stacks defined in Rust, with a test.
+    Init(init::InitArgs),
     /// List the stacks in the stacks folder.
     List(StacksDir),
     /// Print the JSON Schema of stack files.
@@ -104,6 +107,7 @@ pub fn run() -> ExitCode {
         Command::Diff(_) => without_aws::run("diff"),
         #[cfg(not(feature = "aws"))]
         Command::Destroy(_) => without_aws::run("destroy"),
+        Command::Init(args) => init::run(args),
         Command::List(dir) => list::run(&dir),
         Command::Schema => schema::run(),
     };
