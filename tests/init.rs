@@ -69,7 +69,12 @@ fn init_writes_the_crate_into_a_new_folder() {
         "{manifest}"
     );
     assert!(manifest.contains("cfnforge = { git = "), "{manifest}");
-    assert!(read(&dir, "src/main.rs").contains("infra::app()"));
+    // main.rs prints the assembly as the bandup app's does.
+    let bandup_main = read(&common::root(), "examples/bandup-app/src/main.rs");
+    assert_eq!(
+        read(&dir, "src/main.rs"),
+        bandup_main.replace("bandup_app::app()", "infra::app()")
+    );
     assert!(read(&dir, "tests/stacks.rs").contains("infra::app()"));
     for file in FILES {
         assert!(
