@@ -7,4 +7,4 @@
 # By default the retry backoff is shortened to 20 ms (up to 400 ms), as in the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec cargo test --test deploy_faults fault_rates_table -- --ignored --nocapture --test-threads 1
+exec cargo test -p cfnforge-cli --features aws --test deploy_faults fault_rates_table -- --ignored --nocapture --test-threads 1

@@ -10,6 +10,7 @@ mod deploy;
 mod destroy;
 #[cfg(feature = "aws")]
 mod diff;
+mod init;
 #[cfg(feature = "aws")]
 mod interrupt;
 mod list;
@@ -85,6 +86,8 @@ enum Command {
     /// Delete stacks (this build has no AWS support).
     #[cfg(not(feature = "aws"))]
     Destroy(without_aws::Args),
+    /// Create an infrastructure crate: stacks defined in Rust, with a test.
+    Init(init::InitArgs),
     /// List the stacks of the app.
     List(StacksDir),
     /// Print the JSON Schema of stack files.
@@ -114,9 +117,12 @@ pub enum Outcome {
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    if let Command::Schema = cli.command {
-        return ExitCode::from(schema::run() as u8);
-    }
+    // These need no project: init makes one.
+    let command = match cli.command {
+        Command::Schema => return ExitCode::from(schema::run() as u8),
+        Command::Init(args) => return ExitCode::from(init::run(args) as u8),
+        command => command,
+    };
     let project = match config::current() {
         Ok(config) => Project {
             app: cli.app,
@@ -124,7 +130,7 @@ pub fn run() -> ExitCode {
         },
         Err(outcome) => return ExitCode::from(outcome as u8),
     };
-    let outcome = match cli.command {
+    let outcome = match command {
         Command::Synth(args) => synth::run(args, &project),
         Command::Check(args) => check::run(args, &project),
         #[cfg(feature = "aws")]
@@ -139,8 +145,9 @@ pub fn run() -> ExitCode {
         Command::Diff(_) => without_aws::run("diff"),
         #[cfg(not(feature = "aws"))]
         Command::Destroy(_) => without_aws::run("destroy"),
+        // Run above, before the project is read.
+        Command::Init(_) | Command::Schema => Outcome::Success,
         Command::List(dir) => list::run(&dir, &project),
-        Command::Schema => schema::run(),
     };
     ExitCode::from(outcome as u8)
 }
