@@ -68,13 +68,13 @@ enum Command {
     Synth(synth::SynthArgs),
     /// Check stacks against best-practice and security rules.
     Check(check::CheckArgs),
-    /// Deploy stacks through change sets and follow them to the end.
+    /// Deploy stacks in dependency order through change sets and follow them to the end.
     #[cfg(feature = "aws")]
     Deploy(deploy::DeployArgs),
-    /// Compare deployed stacks with their stack files.
+    /// Compare deployed stacks with the app's templates.
     #[cfg(feature = "aws")]
     Diff(diff::DiffArgs),
-    /// Delete stacks.
+    /// Delete stacks, the ones that depend on others first.
     #[cfg(feature = "aws")]
     Destroy(destroy::DestroyArgs),
     /// Deploy stacks (this build has no AWS support: see `cfnforge deploy`).
