@@ -15,15 +15,18 @@ use serde_json::json;
 const SEED: &str = include_str!("../stacks/bandup-redis.yaml");
 const EXPORT: &str = "bandup-redis:BandupRedisPrimaryEndPointAddress";
 
-/// Builds the bandup app into `target/bandup-app` (kept between runs: only a change to the app
-/// or the library rebuilds it, about a minute on 2 cores from nothing) and gives its binary.
+/// Builds the bandup app, copied out of the repository with its path dependency rewritten (as a
+/// user's crate elsewhere), into `target/bandup-app` (kept between runs: only a change to the
+/// app or the library rebuilds it, about a minute on 2 cores from nothing) and gives its binary.
 fn bandup_app() -> String {
     let root = common::root();
     let target = root.join("target/bandup-app");
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let manifest = common::bandup_app_elsewhere(elsewhere.path());
     let started = Instant::now();
     let status = Command::new(env!("CARGO"))
-        .args(["build", "-q", "--manifest-path"])
-        .arg(root.join("examples/bandup-app/Cargo.toml"))
+        .args(["build", "-q", "--locked", "--manifest-path"])
+        .arg(&manifest)
         .env("CARGO_TARGET_DIR", &target)
         .status()
         .expect("cargo runs");

@@ -102,6 +102,20 @@ mod against_the_repository {
             heavy.join(", ")
         );
 
+        // Copied out of the repository, with the path dependency rewritten, it still resolves
+        // from its own lock file and still compiles nothing of deploying.
+        let elsewhere = tempfile::tempdir().unwrap();
+        let manifest = common::bandup_app_elsewhere(elsewhere.path());
+        let tree = common::dependency_tree(elsewhere.path(), &["--locked"]);
+        assert!(tree.lines().any(|l| l.starts_with("cfnforge v")), "{tree}");
+        let heavy = common::deploy_only_crates(&tree);
+        assert!(
+            heavy.is_empty(),
+            "{}: {}",
+            manifest.display(),
+            heavy.join(", ")
+        );
+
         // Its lock file pins what the repository's pins: it builds offline from the same crates.
         let packages = |path: &std::path::Path| -> Vec<(String, String)> {
             let text = std::fs::read_to_string(path).unwrap();

@@ -303,3 +303,29 @@ pub fn deploy_only_crates(tree: &str) -> Vec<&str> {
         .filter(|l| l.starts_with("aws-") || l.starts_with("tokio ") || l.starts_with("hyper"))
         .collect()
 }
+
+/// A copy of `examples/bandup-app` outside the repository, in `into`, with its path dependency
+/// on cfnforge rewritten to the checkout's absolute path, as a user's own crate elsewhere would
+/// have it. Gives the copy's `Cargo.toml`.
+#[allow(dead_code)]
+pub fn bandup_app_elsewhere(into: &Path) -> PathBuf {
+    let source = root().join("examples/bandup-app");
+    for dir in ["src", "tests"] {
+        std::fs::create_dir_all(into.join(dir)).expect("create dir");
+        for entry in std::fs::read_dir(source.join(dir)).expect("read dir") {
+            let path = entry.expect("entry").path();
+            std::fs::copy(&path, into.join(dir).join(path.file_name().expect("name")))
+                .expect("copy");
+        }
+    }
+    std::fs::copy(source.join("Cargo.lock"), into.join("Cargo.lock")).expect("copy lock");
+    let manifest = std::fs::read_to_string(source.join("Cargo.toml")).expect("read manifest");
+    let dependency = "cfnforge = { path = \"../..\"";
+    assert!(manifest.contains(dependency), "{manifest}");
+    let rewritten = manifest.replace(
+        dependency,
+        &format!("cfnforge = {{ path = {:?}", root().display().to_string()),
+    );
+    std::fs::write(into.join("Cargo.toml"), rewritten).expect("write manifest");
+    into.join("Cargo.toml")
+}
