@@ -287,3 +287,24 @@ fn check_shows_the_stack_file_s_warnings_on_stderr_and_in_its_json() {
     );
     assert_eq!(json["bandup-redis"]["summary"]["warnings"], 0, "rules only");
 }
+
+#[test]
+fn a_stack_written_from_the_docs_with_good_choices_passes_strict_without_suppressions() {
+    let dir = common::root().join("tests/fixtures/good-stacks");
+    let output = cfnforge(
+        &["check", "--strict", "--stacks", dir.to_str().unwrap()],
+        &common::root(),
+    );
+    let report = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{report}{}", stderr(&output));
+    // The default port is information only: it never fails a check.
+    assert!(
+        report.contains("0 errors, 0 warnings, 1 info; 0 suppressed"),
+        "{report}"
+    );
+    let template = stdout(&cfnforge(
+        &["synth", "--stacks", dir.to_str().unwrap()],
+        &common::root(),
+    ));
+    assert!(!template.contains("ReplicationGroupId"), "{template}");
+}
