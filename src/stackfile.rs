@@ -437,7 +437,26 @@ pub fn parse_all(text: &str) -> Result<StackSpec, Vec<Diagnostic>> {
                     errors.push(error);
                     break;
                 };
-                if key.is_empty() || error.message.starts_with("missing field") {
+                if let Some(rest) = error.message.strip_prefix("missing field `") {
+                    // A key blanked out for an error of its own is not missing as well.
+                    let name = rest.split('`').next().unwrap_or_default();
+                    let full = if key.is_empty() {
+                        name.to_string()
+                    } else {
+                        format!("{key}.{name}")
+                    };
+                    let blanked = errors.iter().any(|e| match &e.location {
+                        Location::StackFile { key: earlier, .. } => {
+                            earlier == &full || earlier.starts_with(&format!("{full}."))
+                        }
+                        _ => false,
+                    });
+                    if !blanked {
+                        errors.push(error);
+                    }
+                    break;
+                }
+                if key.is_empty() {
                     errors.push(error);
                     break;
                 }
@@ -1292,6 +1311,66 @@ mod tests {
                 .contains("DuplicateKeyPolicy"),
             "the library's advice is about its own options"
         );
+    }
+
+    #[test]
+    fn every_error_of_a_file_is_reported_in_one_run_with_suggestions_and_shapes() {
+        let text = SEED
+            .replace("stack: bandup-redis", "stack: 1bandup")
+            .replace("  replicas: 0", "  replica: 0")
+            .replace("  port: 6379", "  port: six")
+            .replace(
+                "  node_type: cache.t3.micro",
+                "  node_type: cache.t3.micro\n  access_control: {auth_token_secret: orders-token}",
+            )
+            .replace("  version: \"8.0\"", "  version: \"9.9\"");
+        let line =
+            |start: &str| text.lines().position(|l| l.starts_with(start)).unwrap() as u64 + 1;
+        let errors = parse_all(&text).unwrap_err();
+        let found: Vec<(&str, u64, u64)> = errors
+            .iter()
+            .map(|e| {
+                (
+                    key(e),
+                    e.location.position().unwrap().line,
+                    e.location.position().unwrap().column,
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "cache.access_control.auth_token_secret",
+                    line("  access_control"),
+                    39
+                ),
+                ("cache.replica", line("  replica:"), 3),
+                ("cache.port", line("  port:"), 9),
+                ("stack", 3, 8),
+                ("cache.version", line("  version:"), 12),
+            ],
+            "{errors:#?}"
+        );
+        assert!(
+            errors[0].message.ends_with(
+                "; write it as `auth_token_secret: {secret: NAME, key: token}` (`key` defaults to token)"
+            ),
+            "{}",
+            errors[0].message
+        );
+        assert!(
+            errors[1]
+                .message
+                .starts_with("unknown field `replica` (did you mean `replicas`?), expected one of"),
+            "{}",
+            errors[1].message
+        );
+        // Nothing close: no suggestion.
+        let far = parse(&SEED.replace("  port: 6379", "  zzzzzz: 1")).unwrap_err();
+        assert!(!far.message.contains("did you mean"), "{}", far.message);
+        // A file with no errors parses as before.
+        assert!(parse_all(SEED).is_ok());
     }
 
     #[test]
