@@ -11,7 +11,8 @@ use cfnforge::synth::{self, Synthesized};
 
 #[derive(Args)]
 pub struct SynthArgs {
-    /// Stacks to synthesize (stack name or file name without extension); all when none.
+    /// Stacks to synthesize (stack name, file name without extension, or a stack file's path); all
+    /// when none.
     #[arg(value_name = "STACK")]
     stacks: Vec<String>,
     /// Template format.
