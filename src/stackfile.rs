@@ -764,9 +764,190 @@ fn key_path(path: &str) -> String {
         .join(".")
 }
 
-/// The JSON Schema of stack files.
+/// The JSON Schema of stack files, for editors: generated from the types, then made to agree
+/// with what the tool accepts and refuses ([`refine_schema`]).
 pub fn json_schema() -> serde_json::Value {
-    serde_json::to_value(schemars::schema_for!(StackSpec)).unwrap_or_default()
+    let mut schema = serde_json::to_value(schemars::schema_for!(StackSpec)).unwrap_or_default();
+    refine_schema(&mut schema);
+    schema
+}
+
+/// What the generated schema cannot know, so that an editor flags what the tool refuses, names
+/// the key, and shows real defaults:
+/// - an optional key is its type, not "its type or null" (`anyOf [CacheSpec, null]` makes
+///   editors say "not valid under any of the given schemas" instead of naming the key), and
+///   its default is the value the tool uses, not `null`;
+/// - names follow the rules the tool checks (patterns and lengths);
+/// - a version or a tag value may be written as a number (`version: 7.1`), as YAML reads it.
+fn refine_schema(schema: &mut serde_json::Value) {
+    use serde_json::{Value, json};
+    fn walk(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                if map.get("default") == Some(&Value::Null) {
+                    map.remove("default");
+                }
+                if let Some(Value::Array(types)) = map.get_mut("type") {
+                    types.retain(|t| t != "null");
+                    if types.len() == 1 {
+                        let only = types.remove(0);
+                        map.insert("type".into(), only);
+                    }
+                }
+                if let Some(Value::Array(options)) = map.get("anyOf")
+                    && options.len() == 2
+                    && options.iter().any(|o| o == &json!({"type": "null"}))
+                {
+                    let kept = options
+                        .iter()
+                        .find(|o| *o != &json!({"type": "null"}))
+                        .cloned();
+                    map.remove("anyOf");
+                    if let Some(Value::Object(kept)) = kept {
+                        map.extend(kept);
+                    }
+                }
+                map.values_mut().for_each(walk);
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(schema);
+    let string_or_number = json!(["string", "number"]);
+    let control = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$";
+    let rule_ids: Vec<&str> = crate::rules::all().iter().map(|r| r.id).collect();
+    // (where, key, keywords to set): `where` is `` for the top or a `$defs` name.
+    let refinements: Vec<(&str, &str, Value)> = vec![
+        (
+            "",
+            "stack",
+            json!({"pattern": "^[A-Za-z][A-Za-z0-9-]*$", "minLength": 1, "maxLength": 128}),
+        ),
+        (
+            "",
+            "region",
+            json!({"pattern": "^[a-z]+(-[a-z]+)+-[0-9]+$"}),
+        ),
+        (
+            "",
+            "description",
+            json!({"type": string_or_number, "maxLength": 1024}),
+        ),
+        (
+            "",
+            "tags",
+            json!({
+                "maxProperties": 50,
+                "propertyNames": {
+                    "minLength": 1, "maxLength": 128, "pattern": control,
+                    "not": {"pattern": "^[aA][wW][sS]:"}
+                },
+                "additionalProperties": {"type": string_or_number, "maxLength": 256, "pattern": control}
+            }),
+        ),
+        ("", "caches", json!({"default": []})),
+        ("", "suppressions", json!({"default": []})),
+        ("NetworkSpec", "subnets", json!({"minItems": 1})),
+        (
+            "CacheSpec",
+            "id",
+            json!({"pattern": "^[A-Za-z](-?[A-Za-z0-9])*$", "maxLength": 40}),
+        ),
+        ("CacheSpec", "fixed_id", json!({"default": true})),
+        (
+            "CacheSpec",
+            "description",
+            json!({"type": string_or_number, "pattern": "\\S"}),
+        ),
+        ("CacheSpec", "engine", json!({"default": "valkey"})),
+        ("CacheSpec", "version", json!({"type": string_or_number})),
+        (
+            "CacheSpec",
+            "node_type",
+            json!({"pattern": "^cache\\.[^.]+\\.[^.]+$", "default": "cache.t3.micro"}),
+        ),
+        ("CacheSpec", "replicas", json!({"default": 0})),
+        ("CacheSpec", "port", json!({"default": 6379})),
+        ("CacheSpec", "network_type", json!({"default": "ipv4"})),
+        ("CacheSpec", "backup_retention_days", json!({"default": 1})),
+        (
+            "SecurityGroupSpec",
+            "name",
+            json!({"type": string_or_number, "minLength": 1, "maxLength": 255, "pattern": "^(?!sg-)[ -~]+$"}),
+        ),
+        (
+            "SecurityGroupSpec",
+            "description",
+            json!({"minLength": 1, "maxLength": 255, "pattern": "^[A-Za-z0-9 ._\\-:/()#,@\\[\\]+=&;{}!$*]+$"}),
+        ),
+        ("SecurityGroupSpec", "allow_from", json!({"minItems": 1})),
+        (
+            "SubnetGroupSpec",
+            "name",
+            json!({
+                "type": string_or_number, "minLength": 1, "maxLength": 255,
+                "pattern": "^[A-Za-z0-9-]+$", "not": {"pattern": "^[dD][eE][fF][aA][uU][lL][tT]$"}
+            }),
+        ),
+        ("SuppressionSpec", "rule", json!({"enum": rule_ids})),
+        (
+            "SuppressionSpec",
+            "reason",
+            json!({"type": string_or_number, "pattern": "\\S"}),
+        ),
+    ];
+    for (at, key, keywords) in refinements {
+        let properties = if at.is_empty() {
+            schema.get_mut("properties")
+        } else {
+            schema
+                .get_mut("$defs")
+                .and_then(|defs| defs.get_mut(at))
+                .and_then(|def| def.get_mut("properties"))
+        };
+        if let (Some(Value::Object(property)), Value::Object(keywords)) =
+            (properties.and_then(|p| p.get_mut(key)), keywords)
+        {
+            property.extend(keywords);
+        }
+    }
+    // `access_control` takes exactly one of its keys: as one object rather than `oneOf` its
+    // variants, so that an editor names the key whose value is wrong.
+    if let Some(Value::Object(access)) = schema.pointer_mut("/$defs/AccessControlSpec")
+        && let Some(Value::Array(variants)) = access.remove("oneOf")
+    {
+        let mut properties = serde_json::Map::new();
+        for variant in variants {
+            if let Some(Value::Object(variant_properties)) = variant.get("properties") {
+                for (key, mut value) in variant_properties.clone() {
+                    if let (Value::Object(value), Some(description)) =
+                        (&mut value, variant.get("description"))
+                    {
+                        value
+                            .entry("description")
+                            .or_insert_with(|| description.clone());
+                    }
+                    properties.insert(key, value);
+                }
+            }
+        }
+        access.insert("type".into(), json!("object"));
+        access.insert("properties".into(), Value::Object(properties));
+        access.insert("additionalProperties".into(), json!(false));
+        access.insert("minProperties".into(), json!(1));
+        access.insert("maxProperties".into(), json!(1));
+    }
+    // `cache` or a non-empty `caches`, not both.
+    if let Value::Object(top) = schema {
+        top.insert(
+            "anyOf".into(),
+            json!([
+                {"required": ["cache"], "not": {"required": ["caches"], "properties": {"caches": {"minItems": 1}}}},
+                {"required": ["caches"], "properties": {"caches": {"minItems": 1}}, "not": {"required": ["cache"]}}
+            ]),
+        );
+    }
 }
 
 impl StackSpec {
