@@ -46,6 +46,17 @@ pub struct Position {
     pub column: u64,
 }
 
+/// The stack-file key a template location was built from: where a rule's finding about a
+/// property can be fixed, and how, in the stack file's terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub position: Position,
+    /// The key as a dotted path (`cache.security_group.name`).
+    pub key: String,
+    /// The rule's fix phrased for the stack file; `None`: the rule's own (template) fix.
+    pub fix: Option<String>,
+}
+
 /// Where a diagnostic is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {
@@ -162,6 +173,8 @@ pub struct Diagnostic {
     pub suppressed: Option<String>,
     /// The stack file's lines around the place, with a marker, when the YAML reader gave them.
     pub snippet: Option<String>,
+    /// For a template location of a stack built from a stack file: the key that produced it.
+    pub origin: Option<Origin>,
 }
 
 impl Diagnostic {
@@ -173,6 +186,7 @@ impl Diagnostic {
             rule: None,
             suppressed: None,
             snippet: None,
+            origin: None,
         }
     }
 
@@ -200,22 +214,44 @@ impl Diagnostic {
         self.suppressed.is_some()
     }
 
+    /// Where it is in the stack file: its own position, or that of the key it comes from.
+    pub fn position(&self) -> Option<Position> {
+        self.location
+            .position()
+            .or(self.origin.as_ref().map(|o| o.position))
+    }
+
+    /// How to fix a rule's finding: in the stack file's terms when it comes from a stack file,
+    /// else the rule's fix.
+    pub fn fix(&self) -> Option<&str> {
+        self.origin
+            .as_ref()
+            .and_then(|o| o.fix.as_deref())
+            .or(self.rule.map(|r| r.fix))
+    }
+
     /// The ID of the rule that found it (`CF-EC-006`).
     pub fn rule_id(&self) -> Option<&'static str> {
         self.rule.map(|r| r.id)
     }
 
     /// Where it is, for people, without the file or line: the stack file's key (`cache.port`),
-    /// a rule and what it found (`CF-EC-005 BandupRedis.NumCacheClusters`, `CF-X stack`), the
-    /// template path (`template Resources.Cache.Type`), or the construct's field. Empty for the
-    /// template as a whole and for a stack-file place that is not at a key.
+    /// a rule and what it found (`CF-EC-005 BandupRedis.NumCacheClusters`, `CF-X stack`), led by
+    /// the stack-file key it comes from when there is one (`CF-EC-005 cache.replicas
+    /// (BandupRedis.NumCacheClusters)`), the template path (`template Resources.Cache.Type`), or
+    /// the construct's field. Empty for the template as a whole and for a stack-file place that
+    /// is not at a key.
     pub fn place(&self) -> String {
         match (&self.location, self.rule) {
             (Location::Template { .. }, Some(rule)) => {
                 let resource = self.location.resource().unwrap_or("stack");
-                match self.location.property() {
-                    Some(property) => format!("{} {resource}.{property}", rule.id),
-                    None => format!("{} {resource}", rule.id),
+                let what = match self.location.property() {
+                    Some(property) => format!("{resource}.{property}"),
+                    None => resource.to_string(),
+                };
+                match &self.origin {
+                    Some(origin) => format!("{} {} ({what})", rule.id, origin.key),
+                    None => format!("{} {what}", rule.id),
                 }
             }
             (Location::Template { path, .. }, None) if path.is_empty() => String::new(),
@@ -226,8 +262,10 @@ impl Diagnostic {
 
     /// The JSON for scripts. Keys are stable: `rule` (rule findings), `level`, then the place:
     /// `key`, `line`, `column` (stack file), `resource`, `property`, `path` (template) or
-    /// `field` (construct props); then `message`; rule findings add `title`, `why`, `fix`,
-    /// `controls`, `suppressed` and `reason` (the suppression's).
+    /// `field` (construct props), a template place adding `key`, `line`, `column` of the
+    /// stack-file key it comes from; then `message`; rule findings add `title`, `why`, `fix`
+    /// (in the stack file's terms when it comes from one), `controls`, `suppressed` and
+    /// `reason` (the suppression's).
     pub fn to_json(&self) -> Value {
         let mut out = Map::new();
         if let Some(rule) = self.rule {
@@ -244,6 +282,11 @@ impl Diagnostic {
                 out.insert("resource".into(), json!(self.location.resource()));
                 out.insert("property".into(), json!(self.location.property()));
                 out.insert("path".into(), json!(path));
+                if let Some(origin) = &self.origin {
+                    out.insert("key".into(), json!(origin.key));
+                    out.insert("line".into(), json!(origin.position.line));
+                    out.insert("column".into(), json!(origin.position.column));
+                }
             }
             Location::Field(field) => {
                 out.insert("field".into(), json!(field));
@@ -253,7 +296,7 @@ impl Diagnostic {
         if let Some(rule) = self.rule {
             out.insert("title".into(), json!(rule.title));
             out.insert("why".into(), json!(rule.why));
-            out.insert("fix".into(), json!(rule.fix));
+            out.insert("fix".into(), json!(self.fix().unwrap_or(rule.fix)));
             out.insert("controls".into(), json!(rule.controls));
             out.insert("suppressed".into(), json!(self.is_suppressed()));
             out.insert("reason".into(), json!(self.suppressed));
@@ -267,7 +310,7 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: ", self.severity)?;
-        if let Some(Position { line, column }) = self.location.position() {
+        if let Some(Position { line, column }) = self.position() {
             write!(f, "{line}:{column}: ")?;
         }
         let place = self.place();

@@ -12,6 +12,7 @@ use crate::constructs::{
     AccessControl, CacheProps, Encryption, Engine, LookupKind, NetworkRef, NetworkType,
 };
 use crate::diagnostic::{Diagnostic, Location, Position};
+use crate::rules::Rule;
 
 /// A cfnforge stack file: one CloudFormation stack.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -82,9 +83,17 @@ pub struct NetworkSpec {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CacheSpec {
-    /// ReplicationGroupId: 1-40 letters, digits and hyphens, starting with a letter.
+    /// The cache's ID, which starts its resources' logical IDs (`orders-cache`:
+    /// OrdersCache...), and its ReplicationGroupId unless `fixed_id` is false: 1-40 letters,
+    /// digits and hyphens, starting with a letter.
     #[schemars(with = "String")]
     pub id: Spanned<String>,
+    /// Name the replication group `id` (default true). A fixed name means CloudFormation cannot
+    /// replace the group (CF-DATA-002): false lets CloudFormation name it. Changing this on a
+    /// deployed stack replaces the group.
+    #[serde(default)]
+    #[schemars(with = "Option<bool>")]
+    pub fixed_id: Option<Spanned<bool>>,
     /// ReplicationGroupDescription.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
@@ -369,9 +378,9 @@ pub fn load(path: &Path) -> Result<StackFile, StackFileError> {
         path: path.to_path_buf(),
         diagnostics: vec![*diagnostic],
     })?;
-    let spec = parse(text).map_err(|diagnostic| StackFileError::Invalid {
+    let spec = parse_all(text).map_err(|diagnostics| StackFileError::Invalid {
         path: path.to_path_buf(),
-        diagnostics: vec![*diagnostic],
+        diagnostics,
     })?;
     Ok(StackFile {
         path: path.to_path_buf(),
@@ -399,7 +408,182 @@ fn utf8(bytes: &[u8]) -> Result<&str, Box<Diagnostic>> {
     })
 }
 
-/// Parses stack file text; the error names the line, column and key.
+/// Parses stack file text and reports every error in it, not only the first: after an error
+/// at a key, the key is blanked out (spaces keep every line and column where it was) and the
+/// text is read again, until it reads or an error cannot be stepped over (malformed YAML, a
+/// missing key). When the rest reads, the errors the types do not catch
+/// ([`StackSpec::problems`], the cache's props) are added, so that one run shows them all.
+pub fn parse_all(text: &str) -> Result<StackSpec, Vec<Diagnostic>> {
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let mut current = text.to_string();
+    // Each round blanks out at least one key, so the rounds are bounded by the keys.
+    for _ in 0..=lines.len() {
+        match parse(&current) {
+            Ok(spec) if errors.is_empty() => return Ok(spec),
+            Ok(spec) => {
+                errors.extend(spec.problems());
+                errors.extend(
+                    spec.cache_specs()
+                        .into_iter()
+                        .flat_map(|(key, cache)| cache.field_problems(&key, &spec.network)),
+                );
+                break;
+            }
+            Err(error) => {
+                let error = *error;
+                // A missing key cannot be stepped over, nor malformed YAML (no key).
+                let Location::StackFile { position, key } = &error.location else {
+                    errors.push(error);
+                    break;
+                };
+                if let Some(rest) = error.message.strip_prefix("missing field `") {
+                    // A key blanked out for an error of its own is not missing as well.
+                    let name = rest.split('`').next().unwrap_or_default();
+                    let full = if key.is_empty() {
+                        name.to_string()
+                    } else {
+                        format!("{key}.{name}")
+                    };
+                    let blanked = errors.iter().any(|e| match &e.location {
+                        Location::StackFile { key: earlier, .. } => {
+                            earlier == &full || earlier.starts_with(&format!("{full}."))
+                        }
+                        _ => false,
+                    });
+                    if !blanked {
+                        errors.push(error);
+                    }
+                    break;
+                }
+                if key.is_empty() {
+                    errors.push(error);
+                    break;
+                }
+                let stepped = blank_key(&mut lines, *position, key);
+                let repeated = errors.iter().any(|e| e.location == error.location);
+                // Blanking a key can leave its parent wrong (`{auth_token_secret: X}` becomes
+                // `{}`): an error at the parent on the same line follows from the first.
+                let follows = errors.iter().any(|e| match &e.location {
+                    Location::StackFile {
+                        position: earlier,
+                        key: child,
+                    } => {
+                        earlier.line == position.line
+                            && child.len() > key.len()
+                            && child.starts_with(key.as_str())
+                    }
+                    _ => false,
+                });
+                if !repeated && !follows {
+                    errors.push(error);
+                }
+                if !stepped || repeated {
+                    break;
+                }
+                current = lines.join("\n");
+            }
+        }
+    }
+    Err(errors)
+}
+
+/// Blanks out, with spaces, the entry of the last key of `key` (`cache.port`, `tags.x`,
+/// `caches[0].id`) at or before `at`: the key, its value, and the lines below it that belong
+/// to it (indented further, or list items). Whether anything was blanked.
+fn blank_key(lines: &mut [String], at: Position, key: &str) -> bool {
+    let name = key
+        .rsplit('.')
+        .next()
+        .unwrap_or_default()
+        .split('[')
+        .next()
+        .unwrap_or_default();
+    if name.is_empty() {
+        return false;
+    }
+    let Some(mut line) = usize::try_from(at.line).ok().and_then(|l| l.checked_sub(1)) else {
+        return false;
+    };
+    let column = usize::try_from(at.column).unwrap_or(1).saturating_sub(1);
+    // The key on the error's line at or before its column, else on the nearest line above.
+    let start = loop {
+        let Some(text) = lines.get(line) else {
+            return false;
+        };
+        let chars: Vec<char> = text.chars().collect();
+        let limit = if line + 1 == at.line as usize {
+            column.min(chars.len())
+        } else {
+            chars.len()
+        };
+        let found = (0..=limit).rev().find(|&i| {
+            let rest: String = chars[i..].iter().collect();
+            (rest.starts_with(&format!("{name}:")) || rest.starts_with(&format!("\"{name}\":")))
+                && (i == 0 || !(chars[i - 1].is_alphanumeric() || chars[i - 1] == '_'))
+        });
+        if let Some(i) = found {
+            break i;
+        }
+        if line == 0 {
+            return false;
+        }
+        line -= 1;
+    };
+    let chars: Vec<char> = lines[line].chars().collect();
+    let before: String = chars[..start].iter().collect();
+    let block = before.trim_start_matches([' ', '-']).trim().is_empty();
+    if block {
+        lines[line] = chars[..start]
+            .iter()
+            .chain(std::iter::repeat_n(&' ', chars.len() - start))
+            .collect();
+        let indent = start;
+        for text in lines.iter_mut().skip(line + 1) {
+            let content = text.trim_start();
+            let own = text.len() - content.len();
+            let belongs = content.is_empty()
+                || content.starts_with('#')
+                || own > indent
+                || (own == indent && content.starts_with("- "));
+            if !belongs {
+                break;
+            }
+            *text = " ".repeat(text.chars().count());
+        }
+        return true;
+    }
+    // In a flow mapping: up to and with the next `,` at the same depth, or up to its `}`.
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    let mut end = chars.len();
+    for (i, &c) in chars.iter().enumerate().skip(start) {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '{' | '[') => depth += 1,
+            (None, '}' | ']') if depth == 0 => {
+                end = i;
+                break;
+            }
+            (None, '}' | ']') => depth -= 1,
+            (None, ',') if depth == 0 => {
+                end = i + 1;
+                break;
+            }
+            _ => {}
+        }
+    }
+    lines[line] = chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| if (start..end).contains(&i) { ' ' } else { c })
+        .collect();
+    true
+}
+
+/// Parses stack file text; the error (the first) names the line, column and key.
 pub fn parse(text: &str) -> Result<StackSpec, Box<Diagnostic>> {
     let mut path = None;
     let parsed = serde_saphyr::with_deserializer_from_str(text, |deserializer| {
@@ -453,10 +637,91 @@ pub fn parse(text: &str) -> Result<StackSpec, Box<Diagnostic>> {
                 }
             }
         }
+        if let Some(rest) = message.strip_prefix("unknown field `") {
+            message = with_suggestion(rest).unwrap_or(message);
+        } else if !message.starts_with('`')
+            && !message.starts_with("missing field")
+            && let Some(shape) = written_here(text, location)
+                .as_deref()
+                .and_then(shape_of)
+                .or_else(|| shape_of(last_key(&key)))
+        {
+            message = format!("{message}; write it as {shape}");
+        }
         Box::new(Diagnostic {
             snippet: (!snippet.is_empty()).then(|| snippet.join("\n")),
             ..error(location, &key, message)
         })
+    })
+}
+
+/// `unknown field `NAME`, expected one of `a`, `b``, given the text after `unknown field ``,
+/// with the closest known key suggested: `unknown field `replica` (did you mean `replicas`?),
+/// expected ...`. `None` when no key is close.
+fn with_suggestion(rest: &str) -> Option<String> {
+    let (name, tail) = rest.split_once('`')?;
+    // `, expected one of a, b, c` (the reader's words) or `, expected `import``.
+    let list = tail.split_once("expected").map_or("", |(_, list)| list);
+    let list = list.trim_start().strip_prefix("one of").unwrap_or(list);
+    let known: Vec<&str> = list
+        .split(',')
+        .map(|k| k.trim().trim_matches('`'))
+        .filter(|k| !k.is_empty())
+        .collect();
+    let close = crate::checks::suggest::close_names(name, known.iter().copied());
+    let best = close.first()?;
+    Some(format!(
+        "unknown field `{name}` (did you mean `{best}`?){tail}"
+    ))
+}
+
+/// The last key of a dotted path, without an index: `subnets` for `network.subnets[1]`.
+fn last_key(path: &str) -> &str {
+    let last = path.rsplit('.').next().unwrap_or_default();
+    last.split('[').next().unwrap_or_default()
+}
+
+/// The key written on the line of `at`, nearest before its column (`auth_token_secret` in
+/// `access_control: {auth_token_secret: NAME}` with the column at `NAME`).
+fn written_here(text: &str, at: Position) -> Option<String> {
+    let line = text
+        .lines()
+        .nth(usize::try_from(at.line).ok()?.checked_sub(1)?)?;
+    let column = usize::try_from(at.column).ok()?.saturating_sub(1);
+    let before: String = line.chars().take(column).collect();
+    let colon = before.trim_end().strip_suffix(':').map(str::len)?;
+    let key: String = before[..colon]
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    (!key.is_empty()).then_some(key)
+}
+
+/// The shape a key of a stack file takes, for errors that give it a value of another shape.
+fn shape_of(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "network" => "`network: {vpc: NAME, subnets: [NAME, ...]}`",
+        "cache" => "`cache: {id: ID, security_group: {allow_from: [GROUP]}, ...}`",
+        "caches" => "`caches: [{id: ID, security_group: {allow_from: [GROUP]}, ...}, ...]`",
+        "security_group" => "`security_group: {allow_from: [GROUP, ...], name: NAME}`",
+        "subnet_group" => "`subnet_group: {name: NAME}`",
+        "encryption" => "`encryption: {at_rest: true, in_transit: true}`",
+        "access_control" => {
+            "`access_control: {user_group: GROUP_ID}` or `access_control: {auth_token_secret: {secret: NAME, key: token}}`"
+        }
+        "auth_token_secret" => {
+            "`auth_token_secret: {secret: NAME, key: token}` (`key` defaults to token)"
+        }
+        "tags" => "`tags: {KEY: VALUE, ...}`",
+        "subnets" => "`subnets: [NAME, ...]` (names, subnet-... IDs or {import: EXPORT_NAME})",
+        "allow_from" => "`allow_from: [GROUP, ...]` (names, sg-... IDs or {import: EXPORT_NAME})",
+        "vpc" => "`vpc: NAME`, `vpc: vpc-...` or `vpc: {import: EXPORT_NAME}`",
+        "suppressions" => "`suppressions: [{rule: ID, resource: LOGICAL_ID, reason: WHY}, ...]`",
+        _ => return None,
     })
 }
 
@@ -499,9 +764,190 @@ fn key_path(path: &str) -> String {
         .join(".")
 }
 
-/// The JSON Schema of stack files.
+/// The JSON Schema of stack files, for editors: generated from the types, then made to agree
+/// with what the tool accepts and refuses ([`refine_schema`]).
 pub fn json_schema() -> serde_json::Value {
-    serde_json::to_value(schemars::schema_for!(StackSpec)).unwrap_or_default()
+    let mut schema = serde_json::to_value(schemars::schema_for!(StackSpec)).unwrap_or_default();
+    refine_schema(&mut schema);
+    schema
+}
+
+/// What the generated schema cannot know, so that an editor flags what the tool refuses, names
+/// the key, and shows real defaults:
+/// - an optional key is its type, not "its type or null" (`anyOf [CacheSpec, null]` makes
+///   editors say "not valid under any of the given schemas" instead of naming the key), and
+///   its default is the value the tool uses, not `null`;
+/// - names follow the rules the tool checks (patterns and lengths);
+/// - a version or a tag value may be written as a number (`version: 7.1`), as YAML reads it.
+fn refine_schema(schema: &mut serde_json::Value) {
+    use serde_json::{Value, json};
+    fn walk(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                if map.get("default") == Some(&Value::Null) {
+                    map.remove("default");
+                }
+                if let Some(Value::Array(types)) = map.get_mut("type") {
+                    types.retain(|t| t != "null");
+                    if types.len() == 1 {
+                        let only = types.remove(0);
+                        map.insert("type".into(), only);
+                    }
+                }
+                if let Some(Value::Array(options)) = map.get("anyOf")
+                    && options.len() == 2
+                    && options.iter().any(|o| o == &json!({"type": "null"}))
+                {
+                    let kept = options
+                        .iter()
+                        .find(|o| *o != &json!({"type": "null"}))
+                        .cloned();
+                    map.remove("anyOf");
+                    if let Some(Value::Object(kept)) = kept {
+                        map.extend(kept);
+                    }
+                }
+                map.values_mut().for_each(walk);
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(schema);
+    let string_or_number = json!(["string", "number"]);
+    let control = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$";
+    let rule_ids: Vec<&str> = crate::rules::all().iter().map(|r| r.id).collect();
+    // (where, key, keywords to set): `where` is `` for the top or a `$defs` name.
+    let refinements: Vec<(&str, &str, Value)> = vec![
+        (
+            "",
+            "stack",
+            json!({"pattern": "^[A-Za-z][A-Za-z0-9-]*$", "minLength": 1, "maxLength": 128}),
+        ),
+        (
+            "",
+            "region",
+            json!({"pattern": "^[a-z]+(-[a-z]+)+-[0-9]+$"}),
+        ),
+        (
+            "",
+            "description",
+            json!({"type": string_or_number, "maxLength": 1024}),
+        ),
+        (
+            "",
+            "tags",
+            json!({
+                "maxProperties": 50,
+                "propertyNames": {
+                    "minLength": 1, "maxLength": 128, "pattern": control,
+                    "not": {"pattern": "^[aA][wW][sS]:"}
+                },
+                "additionalProperties": {"type": string_or_number, "maxLength": 256, "pattern": control}
+            }),
+        ),
+        ("", "caches", json!({"default": []})),
+        ("", "suppressions", json!({"default": []})),
+        ("NetworkSpec", "subnets", json!({"minItems": 1})),
+        (
+            "CacheSpec",
+            "id",
+            json!({"pattern": "^[A-Za-z](-?[A-Za-z0-9])*$", "maxLength": 40}),
+        ),
+        ("CacheSpec", "fixed_id", json!({"default": true})),
+        (
+            "CacheSpec",
+            "description",
+            json!({"type": string_or_number, "pattern": "\\S"}),
+        ),
+        ("CacheSpec", "engine", json!({"default": "valkey"})),
+        ("CacheSpec", "version", json!({"type": string_or_number})),
+        (
+            "CacheSpec",
+            "node_type",
+            json!({"pattern": "^cache\\.[^.]+\\.[^.]+$", "default": "cache.t3.micro"}),
+        ),
+        ("CacheSpec", "replicas", json!({"default": 0})),
+        ("CacheSpec", "port", json!({"default": 6379})),
+        ("CacheSpec", "network_type", json!({"default": "ipv4"})),
+        ("CacheSpec", "backup_retention_days", json!({"default": 1})),
+        (
+            "SecurityGroupSpec",
+            "name",
+            json!({"type": string_or_number, "minLength": 1, "maxLength": 255, "pattern": "^(?!sg-)[ -~]+$"}),
+        ),
+        (
+            "SecurityGroupSpec",
+            "description",
+            json!({"minLength": 1, "maxLength": 255, "pattern": "^[A-Za-z0-9 ._\\-:/()#,@\\[\\]+=&;{}!$*]+$"}),
+        ),
+        ("SecurityGroupSpec", "allow_from", json!({"minItems": 1})),
+        (
+            "SubnetGroupSpec",
+            "name",
+            json!({
+                "type": string_or_number, "minLength": 1, "maxLength": 255,
+                "pattern": "^[A-Za-z0-9-]+$", "not": {"pattern": "^[dD][eE][fF][aA][uU][lL][tT]$"}
+            }),
+        ),
+        ("SuppressionSpec", "rule", json!({"enum": rule_ids})),
+        (
+            "SuppressionSpec",
+            "reason",
+            json!({"type": string_or_number, "pattern": "\\S"}),
+        ),
+    ];
+    for (at, key, keywords) in refinements {
+        let properties = if at.is_empty() {
+            schema.get_mut("properties")
+        } else {
+            schema
+                .get_mut("$defs")
+                .and_then(|defs| defs.get_mut(at))
+                .and_then(|def| def.get_mut("properties"))
+        };
+        if let (Some(Value::Object(property)), Value::Object(keywords)) =
+            (properties.and_then(|p| p.get_mut(key)), keywords)
+        {
+            property.extend(keywords);
+        }
+    }
+    // `access_control` takes exactly one of its keys: as one object rather than `oneOf` its
+    // variants, so that an editor names the key whose value is wrong.
+    if let Some(Value::Object(access)) = schema.pointer_mut("/$defs/AccessControlSpec")
+        && let Some(Value::Array(variants)) = access.remove("oneOf")
+    {
+        let mut properties = serde_json::Map::new();
+        for variant in variants {
+            if let Some(Value::Object(variant_properties)) = variant.get("properties") {
+                for (key, mut value) in variant_properties.clone() {
+                    if let (Value::Object(value), Some(description)) =
+                        (&mut value, variant.get("description"))
+                    {
+                        value
+                            .entry("description")
+                            .or_insert_with(|| description.clone());
+                    }
+                    properties.insert(key, value);
+                }
+            }
+        }
+        access.insert("type".into(), json!("object"));
+        access.insert("properties".into(), Value::Object(properties));
+        access.insert("additionalProperties".into(), json!(false));
+        access.insert("minProperties".into(), json!(1));
+        access.insert("maxProperties".into(), json!(1));
+    }
+    // `cache` or a non-empty `caches`, not both.
+    if let Value::Object(top) = schema {
+        top.insert(
+            "anyOf".into(),
+            json!([
+                {"required": ["cache"], "not": {"required": ["caches"], "properties": {"caches": {"minItems": 1}}}},
+                {"required": ["caches"], "properties": {"caches": {"minItems": 1}}, "not": {"required": ["cache"]}}
+            ]),
+        );
+    }
 }
 
 impl StackSpec {
@@ -626,6 +1072,9 @@ impl CacheSpec {
                 .map(|s| s.to_ref(LookupKind::SecurityGroup))
                 .collect(),
         );
+        if let Some(fixed_id) = &self.fixed_id {
+            props.fixed_id = fixed_id.value;
+        }
         props.description = self.description.as_ref().map(|d| d.value.clone());
         if let Some(engine) = &self.engine {
             props.engine = match engine.value {
@@ -681,6 +1130,41 @@ impl CacheSpec {
         props
     }
 
+    /// Where a construct field (`CacheProps`' names) is in the file, as a dotted key under
+    /// `cache_key` (`cache`, `caches[1]`); the network and `tags` are at the top.
+    pub fn key_of(
+        &self,
+        cache_key: &str,
+        field: &str,
+        network: &NetworkSpec,
+    ) -> (Position, String) {
+        let (position, key) = self.locate(field, network);
+        let key = if key.starts_with("network.") || key == "tags" {
+            key.to_string()
+        } else if key.is_empty() {
+            cache_key.to_string()
+        } else {
+            format!("{cache_key}.{key}")
+        };
+        (position, key)
+    }
+
+    /// What the cache construct finds in these props ([`CacheProps::validate`]), at the stack
+    /// file's keys.
+    pub fn field_problems(&self, cache_key: &str, network: &NetworkSpec) -> Vec<Diagnostic> {
+        self.props(network)
+            .validate()
+            .into_iter()
+            .map(|mut diagnostic| {
+                if let Location::Field(field) = &diagnostic.location {
+                    let (position, key) = self.key_of(cache_key, field, network);
+                    diagnostic.location = Location::stack_file(position, key);
+                }
+                diagnostic
+            })
+            .collect()
+    }
+
     /// Where a construct field (`CacheProps`' names) is in the file, and its key there.
     pub fn locate(&self, field: &str, network: &NetworkSpec) -> (Position, &'static str) {
         fn opt<T>(spanned: &Option<Spanned<T>>, fallback: Position) -> Position {
@@ -720,8 +1204,91 @@ impl CacheSpec {
                 "subnet_group.name",
             ),
             "id" => (id, "id"),
+            "fixed_id" => (opt(&self.fixed_id, id), "fixed_id"),
+            "encryption.at_rest" | "encryption.in_transit" => (
+                opt(&self.encryption, id),
+                if field == "encryption.at_rest" {
+                    "encryption.at_rest"
+                } else {
+                    "encryption.in_transit"
+                },
+            ),
+            "security_group" => (
+                Position::from(&self.security_group.allow_from),
+                "security_group",
+            ),
+            "subnet_group" => (id, "subnet_group"),
+            "tags" => (id, "tags"),
             _ => (id, ""),
         }
+    }
+}
+
+/// A rule's fix in a stack file's terms: `key` is the dotted key the finding comes from
+/// (`cache.security_group.name`, `caches[1].replicas`), `resource` the logical ID a
+/// suppression names. Every finding can be fixed at a key or suppressed with a reason; where
+/// the stack file has no key for the change, the rule's own fix stands beside the suppression.
+pub fn fix(rule: &Rule, key: &str, resource: Option<&str>) -> String {
+    // `cache.security_group.name` -> (`cache`, `security_group.name`).
+    let (cache, inner) = match key.split_once('.') {
+        Some((cache, inner)) if cache.starts_with("cache") => (cache, inner),
+        None if key.starts_with("cache") => (key, ""),
+        _ => ("cache", key),
+    };
+    let at = |k: &str| format!("{cache}.{k}");
+    let change = match (rule.id, inner) {
+        ("CF-DATA-002", "security_group.name") => Some(format!(
+            "remove `{}` and let CloudFormation name the group",
+            at("security_group.name")
+        )),
+        ("CF-DATA-002", "subnet_group.name") => Some(format!(
+            "remove `{}` and let CloudFormation name the subnet group",
+            at("subnet_group.name")
+        )),
+        ("CF-DATA-002", _) => Some(format!(
+            "set `{}: false` to let CloudFormation name the replication group (on a deployed \
+             stack this replaces the group; a final snapshot keeps its data)",
+            at("fixed_id")
+        )),
+        ("CF-EC-001", _) => Some(format!("set `{}: true`", at("encryption.at_rest"))),
+        ("CF-EC-002", _) => Some(format!("set `{}: true`", at("encryption.in_transit"))),
+        ("CF-EC-004", _) => Some(format!("set `{}` to 1-35", at("backup_retention_days"))),
+        ("CF-EC-005", _) => Some(format!(
+            "set `{}` to 1 or more (automatic failover and Multi-AZ follow)",
+            at("replicas")
+        )),
+        ("CF-EC-006", _) => Some(format!(
+            "add `{}` as `{{user_group: GROUP_ID}}` (RBAC) or `{{auth_token_secret: {{secret: \
+             NAME}}}}` (an AUTH token kept in Secrets Manager)",
+            at("access_control")
+        )),
+        ("CF-EC-011" | "CF-EC-012", _) => Some(format!(
+            "set `{}` to a current version (valkey 7.2, 8.0, 8.1, 8.2; redis 6.2, 7.0, 7.1), or `{}` \
+             to valkey",
+            at("version"),
+            at("engine")
+        )),
+        ("CF-EC-013", _) => Some(format!(
+            "set `{}` to a current node type such as cache.t4g.micro",
+            at("node_type")
+        )),
+        ("CF-EC-014", _) => Some(format!("set `{}` to another port", at("port"))),
+        ("CF-SG-003", _) => Some(format!(
+            "list security groups in `{}`",
+            at("security_group.allow_from")
+        )),
+        _ => None,
+    };
+    let suppress = format!(
+        "add `{{rule: {}{}, reason: WHY}}` under `suppressions:`",
+        rule.id,
+        resource.map_or(String::new(), |r| format!(", resource: {r}"))
+    );
+    match change {
+        Some(change) => {
+            format!("In the stack file: {change}; or, where the rule does not apply, {suppress}.")
+        }
+        None => format!("{} Where the rule does not apply, {suppress}.", rule.fix),
     }
 }
 
@@ -925,6 +1492,66 @@ mod tests {
                 .contains("DuplicateKeyPolicy"),
             "the library's advice is about its own options"
         );
+    }
+
+    #[test]
+    fn every_error_of_a_file_is_reported_in_one_run_with_suggestions_and_shapes() {
+        let text = SEED
+            .replace("stack: bandup-redis", "stack: 1bandup")
+            .replace("  replicas: 0", "  replica: 0")
+            .replace("  port: 6379", "  port: six")
+            .replace(
+                "  node_type: cache.t3.micro",
+                "  node_type: cache.t3.micro\n  access_control: {auth_token_secret: orders-token}",
+            )
+            .replace("  version: \"8.0\"", "  version: \"9.9\"");
+        let line =
+            |start: &str| text.lines().position(|l| l.starts_with(start)).unwrap() as u64 + 1;
+        let errors = parse_all(&text).unwrap_err();
+        let found: Vec<(&str, u64, u64)> = errors
+            .iter()
+            .map(|e| {
+                (
+                    key(e),
+                    e.location.position().unwrap().line,
+                    e.location.position().unwrap().column,
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "cache.access_control.auth_token_secret",
+                    line("  access_control"),
+                    39
+                ),
+                ("cache.replica", line("  replica:"), 3),
+                ("cache.port", line("  port:"), 9),
+                ("stack", 3, 8),
+                ("cache.version", line("  version:"), 12),
+            ],
+            "{errors:#?}"
+        );
+        assert!(
+            errors[0].message.ends_with(
+                "; write it as `auth_token_secret: {secret: NAME, key: token}` (`key` defaults to token)"
+            ),
+            "{}",
+            errors[0].message
+        );
+        assert!(
+            errors[1]
+                .message
+                .starts_with("unknown field `replica` (did you mean `replicas`?), expected one of"),
+            "{}",
+            errors[1].message
+        );
+        // Nothing close: no suggestion.
+        let far = parse(&SEED.replace("  port: 6379", "  zzzzzz: 1")).unwrap_err();
+        assert!(!far.message.contains("did you mean"), "{}", far.message);
+        // A file with no errors parses as before.
+        assert!(parse_all(SEED).is_ok());
     }
 
     #[test]

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use crate::assembly::{Assembly, AssemblyError, Manifest, StackArtifact, VERSION};
 use crate::checks;
 use crate::constructs::{Stack, ValkeyCache};
-use crate::diagnostic::{Diagnostic, Location, Position};
+use crate::diagnostic::{Diagnostic, Location, Origin, Position};
 use crate::render::{self, Format};
 use crate::rules::{self, Suppression, SuppressionError};
-use crate::stackfile::StackFile;
+use crate::stackfile::{self, CacheSpec, NetworkSpec, StackFile};
 use crate::template::Value;
 
 /// A synthesized stack and everything found on the way that did not stop it.
@@ -57,9 +57,10 @@ pub fn synthesize(file: &StackFile) -> Result<Synthesized, SynthError> {
     stack.template.description = spec.description.as_ref().map(|d| d.value.clone());
 
     let mut origins = HashMap::new();
+    let mut caches = Vec::new();
     for (key, cache) in spec.cache_specs() {
         let found = match ValkeyCache::add(&mut stack, &cache.props(&spec.network)) {
-            Ok(built) => {
+            Ok(mut built) => {
                 let at = Position::from(&cache.id);
                 for id in [
                     built.security_group.logical_id(),
@@ -68,21 +69,16 @@ pub fn synthesize(file: &StackFile) -> Result<Synthesized, SynthError> {
                 ] {
                     origins.insert(id.to_string(), at);
                 }
-                built.warnings
+                let warnings = std::mem::take(&mut built.warnings);
+                caches.push((key.clone(), cache, built));
+                warnings
             }
             Err(errors) => errors.0,
         };
         // The construct names its props' fields: say where they are in the stack file.
         for mut diagnostic in found {
             if let Location::Field(field) = &diagnostic.location {
-                let (position, field_key) = cache.locate(field, &spec.network);
-                let key = if field_key.starts_with("network.") {
-                    field_key.to_string()
-                } else if field_key.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{key}.{field_key}")
-                };
+                let (position, key) = cache.key_of(&key, field, &spec.network);
                 diagnostic.location = Location::stack_file(position, key);
             }
             diagnostics.push(diagnostic);
@@ -106,7 +102,12 @@ pub fn synthesize(file: &StackFile) -> Result<Synthesized, SynthError> {
         }
     }
     let rule_report = match rules::check(&stack.template, &suppressions) {
-        Ok(report) => Some(report),
+        Ok(mut report) => {
+            for finding in &mut report.findings {
+                finding.origin = origin(&caches, &spec.network, finding);
+            }
+            Some(report)
+        }
         Err(e) => {
             diagnostics.push(suppression_diagnostic(file, &e));
             None
@@ -116,10 +117,14 @@ pub fn synthesize(file: &StackFile) -> Result<Synthesized, SynthError> {
     let stack_file_failed = diagnostics.iter().any(Diagnostic::is_error);
     // Template problems that follow from stack file errors are noise.
     if !stack_file_failed {
-        diagnostics.extend(checks::check(&stack.template).diagnostics);
+        let mut found = checks::check(&stack.template).diagnostics;
         if let Some(region) = &spec.region {
-            diagnostics.extend(checks::check_region(&stack.template, &region.value));
+            found.extend(checks::check_region(&stack.template, &region.value));
         }
+        for diagnostic in &mut found {
+            diagnostic.origin = origin(&caches, &spec.network, diagnostic);
+        }
+        diagnostics.extend(found);
     }
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(SynthError::Invalid {
@@ -133,6 +138,28 @@ pub fn synthesize(file: &StackFile) -> Result<Synthesized, SynthError> {
         diagnostics,
         rules: rule_report.unwrap_or_default(),
         origins,
+    })
+}
+
+/// The stack-file key a diagnostic at a template resource's property comes from, with the
+/// rule's fix in the stack file's terms: the construct recorded which of its fields wrote the
+/// property, and the stack file knows where each field is.
+fn origin(
+    caches: &[(String, &CacheSpec, ValkeyCache)],
+    network: &NetworkSpec,
+    diagnostic: &Diagnostic,
+) -> Option<Origin> {
+    let resource = diagnostic.location.resource()?;
+    caches.iter().find_map(|(cache_key, spec, built)| {
+        let field = built.field_of(resource, diagnostic.location.property())?;
+        let (position, key) = spec.key_of(cache_key, field, network);
+        Some(Origin {
+            position,
+            fix: diagnostic
+                .rule
+                .map(|rule| stackfile::fix(rule, &key, Some(resource))),
+            key,
+        })
     })
 }
 
@@ -181,11 +208,10 @@ impl Synthesized {
         self.origins.get(logical_id).copied()
     }
 
-    /// Where in the stack file a diagnostic at a template resource comes from, if it is known:
-    /// the resource's origin. A stack-file diagnostic has its own position.
+    /// Where in the stack file a diagnostic comes from, if it is known: its own position (a
+    /// stack-file key), the key that produced its template property, or its resource's origin.
     pub fn origin_of(&self, diagnostic: &Diagnostic) -> Option<Position> {
         diagnostic
-            .location
             .position()
             .or_else(|| self.origin(diagnostic.location.resource()?))
     }

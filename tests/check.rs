@@ -79,15 +79,94 @@ fn without_suppressions_synth_fails_on_the_access_control_error() {
     assert_eq!(output.status.code(), Some(1), "{err}");
     assert!(output.stdout.is_empty(), "no template");
     assert!(
-        err.contains("error: stacks/bandup-redis.yaml:11:7: CF-EC-006 BandupRedis: no AuthToken and no UserGroupIds"),
+        err.contains("error: stacks/bandup-redis.yaml:11:7: CF-EC-006 cache (BandupRedis): no AuthToken and no UserGroupIds"),
         "{err}"
     );
+    // At the key that made the property, with the fix in the stack file's terms.
     assert!(
         err.contains(
-            "warning: stacks/bandup-redis.yaml:11:7: CF-EC-005 BandupRedis.NumCacheClusters"
+            "warning: stacks/bandup-redis.yaml:16:13: CF-EC-005 cache.replicas (BandupRedis.NumCacheClusters)"
         ),
         "{err}"
     );
+    assert!(
+        err.contains("  fix: In the stack file: set `cache.replicas` to 1 or more"),
+        "{err}"
+    );
+}
+
+/// The line of the first line of `text` that starts with `start`, counted from 1.
+fn line_of(text: &str, start: &str) -> usize {
+    text.lines()
+        .position(|l| l.starts_with(start))
+        .expect(start)
+        + 1
+}
+
+#[test]
+fn rule_findings_point_at_the_stack_file_key_that_made_the_property() {
+    let text = unsuppressed();
+    let dir = stack_dir(&text);
+    let name_line = line_of(&text, "    name: redis-sg");
+    let subnet_name_line = line_of(&text, "    name: bandup-cached-subnet-group");
+    assert_ne!(name_line, line_of(&text, "  id: bandup-redis"));
+
+    // Text: as synth prints them, and in check's report.
+    let err = stderr(&cfnforge(&["synth"], dir.path()));
+    assert!(
+        err.contains(&format!(
+            "warning: stacks/bandup-redis.yaml:{name_line}:11: CF-DATA-002 cache.security_group.name (BandupRedisSecurityGroup.GroupName)"
+        )),
+        "{err}"
+    );
+    let report = stdout(&cfnforge(&["check"], dir.path()));
+    assert!(
+        report.contains(&format!(
+            "warning CF-DATA-002 cache.subnet_group.name, line {subnet_name_line} (CacheSubnetGroupName)"
+        )),
+        "{report}"
+    );
+    assert!(
+        report.contains("fix: In the stack file: remove `cache.security_group.name` and let CloudFormation name the group; or, where the rule does not apply, add `{rule: CF-DATA-002, resource: BandupRedisSecurityGroup, reason: WHY}` under `suppressions:`."),
+        "{report}"
+    );
+
+    // JSON: the template place and the stack-file key, line and column.
+    let output = cfnforge(&["check", "--format", "json"], dir.path());
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let findings = json["bandup-redis"]["findings"].as_array().unwrap();
+    let group_name = findings
+        .iter()
+        .find(|f| f["property"] == "GroupName")
+        .expect("a GroupName finding");
+    assert_eq!(group_name["key"], "cache.security_group.name");
+    assert_eq!(group_name["line"], name_line);
+    assert_eq!(group_name["column"], 11);
+    assert!(
+        group_name["fix"]
+            .as_str()
+            .unwrap()
+            .starts_with("In the stack file: remove `cache.security_group.name`"),
+        "{group_name}"
+    );
+
+    // SARIF: the region is the key's line and column.
+    let output = cfnforge(&["check", "--format", "sarif"], dir.path());
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).expect("SARIF");
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
+                == "Resources.BandupRedisSecurityGroup.Properties.GroupName"
+        })
+        .expect("a GroupName result");
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["region"],
+        serde_json::json!({"startLine": name_line, "startColumn": 11})
+    );
+    assert_eq!(result["properties"]["key"], "cache.security_group.name");
 }
 
 #[test]
@@ -207,4 +286,25 @@ fn check_shows_the_stack_file_s_warnings_on_stderr_and_in_its_json() {
         }])
     );
     assert_eq!(json["bandup-redis"]["summary"]["warnings"], 0, "rules only");
+}
+
+#[test]
+fn a_stack_written_from_the_docs_with_good_choices_passes_strict_without_suppressions() {
+    let dir = common::root().join("tests/fixtures/good-stacks");
+    let output = cfnforge(
+        &["check", "--strict", "--stacks", dir.to_str().unwrap()],
+        &common::root(),
+    );
+    let report = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{report}{}", stderr(&output));
+    // The default port is information only: it never fails a check.
+    assert!(
+        report.contains("0 errors, 0 warnings, 1 info; 0 suppressed"),
+        "{report}"
+    );
+    let template = stdout(&cfnforge(
+        &["synth", "--stacks", dir.to_str().unwrap()],
+        &common::root(),
+    ));
+    assert!(!template.contains("ReplicationGroupId"), "{template}");
 }

@@ -307,3 +307,54 @@ fn a_region_that_is_not_a_region_name_is_an_error_at_its_line() {
         "{err}"
     );
 }
+
+#[test]
+fn outside_a_project_the_error_says_what_layout_is_expected() {
+    let empty = tempfile::tempdir().unwrap();
+    for command in ["synth", "check", "list"] {
+        let output = cfnforge(&[command], empty.path());
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{command}: {err}");
+        assert!(
+            err.starts_with(
+                "error: no folder stacks here: cfnforge reads stack files from stacks/*.yaml (and *.yml) in the current folder\n"
+            ),
+            "{command}: {err}"
+        );
+        assert!(
+            err.contains("--stacks DIR") && err.contains("cfnforge synth path/to/stack.yaml"),
+            "{command}: {err}"
+        );
+        assert!(!err.contains("os error"), "{command}: {err}");
+    }
+}
+
+#[test]
+fn a_stack_file_s_path_is_a_stack() {
+    let dir = stack_dir(SEED);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stacks/bandup-redis.yaml");
+    let path = path.to_str().unwrap();
+    // From a folder with no stacks/ of its own.
+    let output = cfnforge(&["synth", path], elsewhere.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        stdout(&cfnforge(&["synth", "bandup-redis"], dir.path()))
+    );
+    // Relative, as typed in the project.
+    let output = cfnforge(
+        &["check", "--strict", "stacks/bandup-redis.yaml"],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).starts_with("stacks/bandup-redis.yaml (stack bandup-redis)"));
+    // A path that is not there is a usage error that names it.
+    let output = cfnforge(&["synth", "stacks/nosuch.yaml"], dir.path());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).starts_with("error: stacks/nosuch.yaml: cannot read the stack file:"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -233,3 +233,126 @@ fn the_security_group_description_key_pins_the_deployed_text_and_is_checked_at_i
         "{err}"
     );
 }
+
+/// Each document validated against stacks/stack.schema.json by Python's `jsonschema` (from the
+/// test virtualenv), after reading it with PyYAML as an editor's YAML server reads it: for
+/// each, the errors (empty: valid), one per line, as `path: message`.
+fn schema_errors(texts: &[String]) -> Vec<String> {
+    let python = common::venv().join("bin/python");
+    assert!(
+        python.exists(),
+        "{} is missing: run tests/setup-venv",
+        python.display()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<std::path::PathBuf> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, text)| common::write_temp(dir.path(), &format!("{i}.yaml"), text))
+        .collect();
+    let script = "import json, sys, yaml, jsonschema\n\
+                  schema = json.load(open(sys.argv[1]))\n\
+                  validator = jsonschema.validators.validator_for(schema)(schema)\n\
+                  for name in sys.argv[2:]:\n\
+                  \x20   document = yaml.safe_load(open(name))\n\
+                  \x20   errors = [f\"{'.'.join(map(str, e.absolute_path))}: {e.message}\" for e in validator.iter_errors(document)]\n\
+                  \x20   print(json.dumps(errors))\n";
+    let output = std::process::Command::new(&python)
+        .args(["-c", script])
+        .arg(common::root().join("stacks/stack.schema.json"))
+        .args(&files)
+        .output()
+        .expect("python runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| {
+            let errors: Vec<String> = serde_json::from_str(line).unwrap();
+            errors.join("\n")
+        })
+        .collect()
+}
+
+#[test]
+fn the_editor_schema_and_the_tool_accept_and_refuse_the_same_stack_files() {
+    let seed = |from: &str, to: &str| {
+        assert!(SEED.contains(from), "{from}");
+        SEED.replacen(from, to, 1)
+    };
+    let good_choices = std::fs::read_to_string(
+        common::root().join("tests/fixtures/good-stacks/orders-cache.yaml"),
+    )
+    .unwrap();
+    let good = [
+        SEED.to_string(),
+        good_choices,
+        seed("version: \"8.0\"", "version: 8.0"),
+        seed("engine: valkey", "engine: redis").replacen("version: \"8.0\"", "version: 7.1", 1),
+        seed(
+            "tags: { project: bandup }",
+            "tags: { project: bandup, cost-center: 1234 }",
+        ),
+    ];
+    let bad = [
+        seed("stack: bandup-redis", "stack: 1bandup"),
+        seed("stack: bandup-redis", "stack: bandup_redis"),
+        seed("region: ap-southeast-1", "region: Singapore"),
+        seed(
+            "tags: { project: bandup }",
+            "tags: { \"aws:project\": bandup }",
+        ),
+        seed("  id: bandup-redis", "  id: bandup--redis"),
+        seed("  id: bandup-redis", "  id: bandup-redis-"),
+        seed("  replicas: 0", "  replica: 0"),
+        seed("  replicas: 0", "  replicas: 6"),
+        seed("  node_type: cache.t3.micro", "  node_type: t3.micro"),
+        seed("    name: redis-sg", "    name: sg-redis"),
+        seed(
+            "    name: redis-sg",
+            "    name: redis-sg\n    description: \"redis|sg\"",
+        ),
+        seed("    name: bandup-cached-subnet-group", "    name: default"),
+        seed(
+            "    name: bandup-cached-subnet-group",
+            "    name: bandup_subnets",
+        ),
+        seed(
+            "  port: 6379",
+            "  port: 6379\n  access_control: {auth_token_secret: bandup-token}",
+        ),
+        seed("  - rule: CF-EC-014", "  - rule: CF-EC-999"),
+        seed(
+            "    reason: the backend expects the default port 6379; another port would add no protection",
+            "    reason: \"  \"",
+        ),
+        seed(
+            "cache:\n",
+            "caches: [{id: other, security_group: {allow_from: [x]}}]\ncache:\n",
+        ),
+    ];
+    let texts: Vec<String> = good.iter().chain(bad.iter()).cloned().collect();
+    let schema = schema_errors(&texts);
+    for (i, text) in texts.iter().enumerate() {
+        let dir = folder(&[("bandup-redis.yaml", text.as_bytes())]);
+        let output = cfnforge(&["check"], dir.path());
+        let err = stderr(&output);
+        let tool_accepts = output.status.success();
+        let schema_accepts = schema[i].is_empty();
+        assert_eq!(
+            (tool_accepts, schema_accepts),
+            (i < good.len(), i < good.len()),
+            "case {i}:\n{text}\ntool: {err}\nschema: {}",
+            schema[i]
+        );
+        // Editors name the key, not "not valid under any of the given schemas".
+        assert!(
+            !schema[i].contains("not valid under any") || schema[i].starts_with(": "),
+            "case {i}: {}",
+            schema[i]
+        );
+    }
+}

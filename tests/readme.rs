@@ -54,3 +54,22 @@ fn the_readme_excerpts_of_the_bandup_app_are_in_its_files() {
     }
     assert!(checked >= 5, "{checked} excerpts");
 }
+
+#[test]
+fn the_readme_stack_with_good_choices_is_the_one_check_strict_passes() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let fixture = std::fs::read_to_string(
+        common::root().join("tests/fixtures/good-stacks/orders-cache.yaml"),
+    )
+    .unwrap();
+    // The fixture without its opening comment (tests/check.rs runs `check --strict` on it).
+    let body: String = fixture
+        .lines()
+        .skip_while(|l| l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(
+        readme.contains(&format!("```yaml\n{body}```\n")),
+        "README.md's good-choices stack differs from tests/fixtures/good-stacks/orders-cache.yaml"
+    );
+}

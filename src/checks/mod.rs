@@ -10,7 +10,7 @@ mod fixtures;
 mod references;
 #[cfg(test)]
 mod schema_tests;
-mod suggest;
+pub(crate) mod suggest;
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};

@@ -16,7 +16,10 @@ pub(crate) fn did_you_mean<'a>(
 }
 
 /// At most three candidates within a few edits of `name`, ignoring case, closest first.
-fn close_names<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+pub(crate) fn close_names<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Vec<&'a str> {
     let wanted = name.to_lowercase();
     let wanted_chars = wanted.chars().count();
     // Short names tolerate one edit, longer ones up to three.

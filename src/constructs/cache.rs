@@ -88,8 +88,13 @@ impl Default for Encryption {
 /// Everything the cache construct needs. [`CacheProps::new`] gives the seed's defaults.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CacheProps {
+    /// The cache's ID: the start of its resources' logical IDs and, with `fixed_id`, its
     /// `ReplicationGroupId`.
     pub id: String,
+    /// Whether `id` is written as the `ReplicationGroupId` (default true). A fixed ID blocks a
+    /// replacement (CF-DATA-002); false lets CloudFormation name the group. Changing it on a
+    /// deployed stack replaces the group.
+    pub fixed_id: bool,
     /// `ReplicationGroupDescription`; `None`: "<engine> cache <id>".
     pub description: Option<String>,
     pub engine: Engine,
@@ -140,6 +145,7 @@ impl CacheProps {
     ) -> Self {
         CacheProps {
             id: id.into(),
+            fixed_id: true,
             description: None,
             engine: Engine::Valkey,
             version: None,
@@ -303,6 +309,51 @@ pub struct ValkeyCache {
     /// What [`CacheProps::validate`] found that did not stop the cache (severity warning), at
     /// [`Location::Field`]s.
     pub warnings: Vec<Diagnostic>,
+    /// Which props field each template property it wrote comes from.
+    pub sources: Vec<Source>,
+}
+
+/// A template property (or resource attribute) the construct wrote, and the field of
+/// [`CacheProps`] it comes from (the names [`Location::Field`] uses), so that a finding about
+/// the property can be shown where the props came from. `property` is empty for the resource
+/// as a whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub logical_id: String,
+    pub property: &'static str,
+    pub field: &'static str,
+}
+
+impl ValkeyCache {
+    /// The props field a resource's property comes from: the property's own entry, else that of
+    /// the nearest enclosing property (`SecurityGroupIngress` for
+    /// `SecurityGroupIngress[0].CidrIp`), else the resource's. `None`: not one of this cache's
+    /// resources.
+    pub fn field_of(&self, logical_id: &str, property: Option<&str>) -> Option<&'static str> {
+        let mut path = property.unwrap_or_default();
+        loop {
+            if let Some(source) = self
+                .sources
+                .iter()
+                .find(|s| s.logical_id == logical_id && s.property == path)
+            {
+                return Some(source.field);
+            }
+            if path.is_empty() {
+                return None;
+            }
+            path = path.rfind(['.', '[']).map_or("", |end| &path[..end]);
+        }
+    }
+}
+
+/// Records, beside the code that writes them, which field each property comes from.
+fn record(sources: &mut Vec<Source>, logical_id: &str, pairs: &[(&'static str, &'static str)]) {
+    sources.extend(pairs.iter().map(|&(property, field)| Source {
+        logical_id: logical_id.to_string(),
+        property,
+        field,
+    }));
 }
 
 impl ValkeyCache {
@@ -359,6 +410,19 @@ impl ValkeyCache {
             );
         }
         let security_group = stack.template.add(format!("{prefix}SecurityGroup"), group);
+        let mut sources = Vec::new();
+        record(
+            &mut sources,
+            security_group.logical_id(),
+            &[
+                ("", "security_group"),
+                ("GroupName", "security_group.name"),
+                ("GroupDescription", "security_group.description"),
+                ("VpcId", "vpc"),
+                ("SecurityGroupIngress", "security_group.allow_from"),
+                ("Tags", "tags"),
+            ],
+        );
 
         let subnets = stack.existing_list("SubnetIds", &props.subnets, LookupKind::Subnet);
         let mut subnet_group = elasticache::SubnetGroup::new(
@@ -378,6 +442,17 @@ impl ValkeyCache {
         let subnet_group = stack
             .template
             .add(format!("{prefix}SubnetGroup"), subnet_group);
+        record(
+            &mut sources,
+            subnet_group.logical_id(),
+            &[
+                ("", "subnet_group"),
+                ("CacheSubnetGroupName", "subnet_group.name"),
+                ("Description", "id"),
+                ("SubnetIds", "subnets"),
+                ("Tags", "tags"),
+            ],
+        );
 
         let replicated = props.replicas > 0;
         let mut replication_group = elasticache::ReplicationGroup::new(
@@ -385,21 +460,25 @@ impl ValkeyCache {
                 .description
                 .clone()
                 .unwrap_or_else(|| format!("{engine_label} cache {}", props.id)),
-        )
-        .replication_group_id(&props.id)
-        .engine(props.engine.name())
-        .engine_version(version)
-        .cache_node_type(&props.node_type)
-        .num_cache_clusters(i64::from(props.replicas) + 1)
-        .automatic_failover_enabled(replicated)
-        .multi_az_enabled(replicated)
-        .port(props.port)
-        .network_type(props.network_type.name())
-        .cache_subnet_group_name(subnet_group.to_ref())
-        .security_group_ids(vec![security_group.group_id()])
-        .at_rest_encryption_enabled(props.encryption.at_rest)
-        .transit_encryption_enabled(props.encryption.in_transit)
-        .snapshot_retention_limit(props.backup_retention_days);
+        );
+        // Set first, where it always was, so that templates stay the same byte for byte.
+        if props.fixed_id {
+            replication_group = replication_group.replication_group_id(&props.id);
+        }
+        let mut replication_group = replication_group
+            .engine(props.engine.name())
+            .engine_version(version)
+            .cache_node_type(&props.node_type)
+            .num_cache_clusters(i64::from(props.replicas) + 1)
+            .automatic_failover_enabled(replicated)
+            .multi_az_enabled(replicated)
+            .port(props.port)
+            .network_type(props.network_type.name())
+            .cache_subnet_group_name(subnet_group.to_ref())
+            .security_group_ids(vec![security_group.group_id()])
+            .at_rest_encryption_enabled(props.encryption.at_rest)
+            .transit_encryption_enabled(props.encryption.in_transit)
+            .snapshot_retention_limit(props.backup_retention_days);
         if props.encryption.in_transit {
             replication_group = replication_group.transit_encryption_mode("required");
         }
@@ -434,6 +513,36 @@ impl ValkeyCache {
         let replication_group = stack
             .template
             .add_with(prefix.clone(), replication_group, options);
+        record(
+            &mut sources,
+            replication_group.logical_id(),
+            &[
+                // The group as a whole is the cache's mapping (`cache`).
+                ("", ""),
+                ("ReplicationGroupId", "fixed_id"),
+                ("ReplicationGroupDescription", "description"),
+                ("Engine", "engine"),
+                ("EngineVersion", "version"),
+                ("CacheNodeType", "node_type"),
+                ("NumCacheClusters", "replicas"),
+                ("AutomaticFailoverEnabled", "replicas"),
+                ("MultiAZEnabled", "replicas"),
+                ("Port", "port"),
+                ("NetworkType", "network_type"),
+                ("IpDiscovery", "network_type"),
+                ("CacheSubnetGroupName", "subnet_group"),
+                ("SecurityGroupIds", "security_group"),
+                ("AtRestEncryptionEnabled", "encryption.at_rest"),
+                ("TransitEncryptionEnabled", "encryption.in_transit"),
+                ("TransitEncryptionMode", "encryption.in_transit"),
+                ("SnapshotRetentionLimit", "backup_retention_days"),
+                ("AuthToken", "access_control"),
+                ("UserGroupIds", "access_control"),
+                ("DeletionPolicy", "id"),
+                ("UpdateReplacePolicy", "id"),
+                ("Tags", "tags"),
+            ],
+        );
 
         let endpoint =
             |what: &str, part: &str| format!("{what} endpoint {part} of cache {}", props.id);
@@ -476,6 +585,7 @@ impl ValkeyCache {
             subnet_group,
             replication_group,
             warnings: found,
+            sources,
         })
     }
 }

@@ -13,7 +13,8 @@ use cfnforge::synth;
 
 #[derive(Args)]
 pub struct CheckArgs {
-    /// Stacks to check (stack name or file name without extension); all when none.
+    /// Stacks to check (stack name, file name without extension, or a stack file's path); all when
+    /// none.
     #[arg(value_name = "STACK")]
     stacks: Vec<String>,
     /// Report format: text for people, json for scripts, sarif (2.1.0) for code scanning.

@@ -27,7 +27,6 @@ pub fn info(message: &str) {
 /// (`CF-EC-005 BandupRedis.NumCacheClusters`) or the template path (`template Resources.X.Type`).
 pub fn diagnostic(file: &Path, diagnostic: &Diagnostic, origin: Option<Position>) {
     let position = diagnostic
-        .location
         .position()
         .or(origin)
         .map(|p| format!(":{}:{}", p.line, p.column))
@@ -217,6 +216,9 @@ pub fn synthesized(synthesized: &Synthesized) -> bool {
         }
         errors |= finding.is_error();
         diagnostic(&synthesized.path, finding, synthesized.origin_of(finding));
+        if let Some(fix) = finding.fix() {
+            errln!("  fix: {fix}");
+        }
     }
     if errors {
         errln!(

@@ -1,6 +1,6 @@
 //! Choosing stacks: by `stack:` name or file name, from the stacks folder.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::cli::report;
 use crate::cli::{Outcome, StacksDir};
@@ -13,9 +13,79 @@ use cfnforge::stackfile::{self, StackFile, StackFileError};
 /// A name is first looked up as a file name (`NAME.yaml`, `NAME.yml`): only that file is read,
 /// however large the folder's other files are. Only when no file has that name is every file
 /// read to find one whose `stack:` is the name.
+///
+/// A name that ends in `.yaml` or `.yml`, or has a `/`, is a stack file's path (`stacks/x.yaml`),
+/// read wherever it is; the folder is then read only for the other names.
 pub fn select(dir: &StacksDir, names: &[String]) -> Result<(Vec<StackFile>, Outcome), Outcome> {
+    let (given, names): (Vec<&String>, Vec<&String>) = names.iter().partition(|n| is_path(n));
+    let any_given = !given.is_empty();
+    let names: Vec<String> = names.into_iter().cloned().collect();
+    let mut from_paths = Vec::new();
+    let mut outcome = Outcome::Success;
+    for path in given {
+        let path = Path::new(path);
+        if from_paths.iter().any(|f: &StackFile| f.path == path) {
+            continue;
+        }
+        match stackfile::load(path) {
+            Ok(file) => from_paths.push(file),
+            Err(StackFileError::Read { source, .. }) => {
+                report::error(&format!(
+                    "{}: cannot read the stack file: {source}",
+                    path.display()
+                ));
+                return Err(Outcome::Usage);
+            }
+            Err(e) => {
+                report::stack_file_error(&e);
+                outcome = Outcome::Failed;
+            }
+        }
+    }
+    if names.is_empty() && any_given {
+        if refuse_duplicates(&mut from_paths) {
+            outcome = Outcome::Failed;
+        }
+        return Ok((from_paths, outcome));
+    }
+    let (mut chosen, other_outcome) = select_in_folder(dir, &names)?;
+    if other_outcome == Outcome::Failed {
+        outcome = Outcome::Failed;
+    }
+    chosen.retain(|f| !from_paths.iter().any(|p| p.path == f.path));
+    from_paths.append(&mut chosen);
+    if refuse_duplicates(&mut from_paths) {
+        outcome = Outcome::Failed;
+    }
+    Ok((from_paths, outcome))
+}
+
+/// Whether a STACK argument is a stack file's path rather than a name.
+fn is_path(name: &str) -> bool {
+    name.ends_with(".yaml") || name.ends_with(".yml") || name.contains('/')
+}
+
+/// The stacks named (all when `names` is empty) from the stacks folder.
+fn select_in_folder(
+    dir: &StacksDir,
+    names: &[String],
+) -> Result<(Vec<StackFile>, Outcome), Outcome> {
     let paths = stackfile::discover(&dir.dir).map_err(|e| {
-        report::error(&e.to_string());
+        match &e {
+            StackFileError::Read { source, .. }
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                report::error(&format!(
+                    "no folder {} here: cfnforge reads stack files from {}/*.yaml (and *.yml) in the current folder",
+                    dir.dir.display(),
+                    dir.dir.display()
+                ));
+                report::info(
+                    "  run it where that folder is, point at another folder with --stacks DIR, or give a stack file's path (cfnforge synth path/to/stack.yaml)",
+                );
+            }
+            _ => report::error(&e.to_string()),
+        }
         Outcome::Usage
     })?;
     if paths.is_empty() {

@@ -12,7 +12,8 @@ use cfnforge::render::Format;
 
 #[derive(Args)]
 pub struct SynthArgs {
-    /// Stacks to synthesize (stack name or file name without extension); all when none.
+    /// Stacks to synthesize (stack name, file name without extension, or a stack file's path); all
+    /// when none.
     #[arg(value_name = "STACK")]
     stacks: Vec<String>,
     /// Template format of stack files (an app's templates are JSON, as it renders them).

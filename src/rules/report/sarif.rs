@@ -56,7 +56,8 @@ pub fn sarif(report: &Report, artifact_uri: &str, lines: Option<&HashMap<String,
 }
 
 /// The SARIF result of a diagnostic: its rule (when a rule found it), level and message; where
-/// it is in the artifact (a stack-file position, or the line `lines` gives for its resource) and
+/// it is in the artifact (a stack-file position: its own or that of the key its property comes
+/// from, or else the line `lines` gives for its resource) and
 /// in the template (the logical location); a suppression with its reason.
 fn result(
     finding: &Diagnostic,
@@ -66,7 +67,7 @@ fn result(
     let mut physical = json!({"artifactLocation": {"uri": artifact_uri}});
     let resource = finding.location.resource();
     let line = resource.and_then(|r| lines.and_then(|lines| lines.get(r)));
-    if let Some(position) = finding.location.position() {
+    if let Some(position) = finding.position() {
         physical["region"] = json!({"startLine": position.line, "startColumn": position.column});
     } else if let Some(line) = line {
         physical["region"] = json!({"startLine": line});
@@ -89,6 +90,10 @@ fn result(
     result["level"] = json!(level(finding.severity));
     result["message"] = json!({"text": finding.message});
     result["locations"] = json!([location]);
+    if let Some(origin) = &finding.origin {
+        // The stack-file key that produced the property, and the fix in its terms.
+        result["properties"] = json!({"key": origin.key, "fix": finding.fix()});
+    }
     if let Some(reason) = &finding.suppressed {
         result["suppressions"] = json!([{"kind": "inSource", "justification": reason}]);
     }

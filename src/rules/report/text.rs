@@ -35,10 +35,12 @@ pub fn text(report: &Report) -> String {
             let _ = writeln!(out, "{}", resource.unwrap_or("Stack"));
             current = Some(resource);
         }
-        let at = finding
-            .location
-            .property()
-            .map_or(String::new(), |p| format!(" ({p})"));
+        let at = match (finding.location.property(), stack_file(finding)) {
+            (Some(p), Some(key)) => format!(" {key} ({p})"),
+            (None, Some(key)) => format!(" {key}"),
+            (Some(p), None) => format!(" ({p})"),
+            (None, None) => String::new(),
+        };
         let _ = writeln!(
             out,
             "  {}{}{at}: {}",
@@ -48,7 +50,7 @@ pub fn text(report: &Report) -> String {
         );
         if let Some(rule) = finding.rule {
             let _ = writeln!(out, "    why: {}", rule.why);
-            let _ = writeln!(out, "    fix: {}", rule.fix);
+            let _ = writeln!(out, "    fix: {}", finding.fix().unwrap_or(rule.fix));
         }
     }
     let suppressed: Vec<&Diagnostic> = report.suppressed().collect();
@@ -58,9 +60,10 @@ pub fn text(report: &Report) -> String {
         }
         out.push_str("Suppressed\n");
         for finding in suppressed {
+            let from = stack_file(finding).map_or(String::new(), |key| format!(" ({key})"));
             let _ = writeln!(
                 out,
-                "  {}{} {}: {}",
+                "  {}{} {}{from}: {}",
                 finding.severity,
                 rule_id(finding),
                 place(finding),
@@ -104,4 +107,10 @@ fn rule_id(finding: &Diagnostic) -> String {
     finding
         .rule_id()
         .map_or(String::new(), |id| format!(" {id}"))
+}
+
+/// The stack-file key a finding comes from, with its line: `cache.replicas, line 16`.
+fn stack_file(finding: &Diagnostic) -> Option<String> {
+    let origin = finding.origin.as_ref()?;
+    Some(format!("{}, line {}", origin.key, origin.position.line))
 }
