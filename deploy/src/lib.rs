@@ -12,6 +12,7 @@ pub mod cloud;
 mod destroy;
 mod exports;
 mod follow;
+mod import;
 mod order;
 mod resolve;
 mod retry;
@@ -36,6 +37,7 @@ use cfnforge::template::Template;
 pub use destroy::{DestroyOutcome, destroy};
 pub use exports::{ExportChange, ExportInUse, exports_in_use};
 pub use follow::follow;
+pub use import::{Difference, ImportOutcome, ImportPlan, Imported, import, plan_import, shown};
 pub use order::{Ran, in_order};
 pub use resolve::resolve;
 pub(crate) use retry::retry;
@@ -309,6 +311,19 @@ pub async fn deploy<C: Cloud>(
     options: &DeployOptions,
     ui: &mut dyn Ui,
 ) -> Result<DeployOutcome, DeployError> {
+    run_change_set(cloud, request, options, ui, &[]).await
+}
+
+/// A deploy's steps for an IMPORT change set too: with `to_import`, the change set takes those
+/// existing resources into the stack (creating it if needed) and changes nothing; it needs no
+/// approval, since nothing is created, changed or deleted.
+pub(crate) async fn run_change_set<C: Cloud>(
+    cloud: &C,
+    request: &DeployRequest,
+    options: &DeployOptions,
+    ui: &mut dyn Ui,
+    to_import: &[cloud::ResourceToImport],
+) -> Result<DeployOutcome, DeployError> {
     let pacing = &options.pacing;
     let started = Instant::now();
     let stack = request.stack_name.as_str();
@@ -329,11 +344,12 @@ pub async fn deploy<C: Cloud>(
         pending_review(cloud, current, pacing, ui).await?;
     }
     let change_set_type = match &existing {
+        _ if !to_import.is_empty() => ChangeSetType::Import,
         Some(_) => ChangeSetType::Update,
         _ => ChangeSetType::Create,
     };
-    let deployed = match change_set_type {
-        ChangeSetType::Update => {
+    let deployed = match (change_set_type, &existing) {
+        (ChangeSetType::Update, _) | (ChangeSetType::Import, Some(_)) => {
             let loose = deployed_template(cloud, stack, pacing)
                 .await?
                 .unwrap_or_default();
@@ -342,7 +358,7 @@ pub async fn deploy<C: Cloud>(
             }
             loose.template
         }
-        ChangeSetType::Create => Template::default(),
+        _ => Template::default(),
     };
     if let Some(current) = &existing {
         let uses = exports::in_use(
@@ -380,6 +396,7 @@ pub async fn deploy<C: Cloud>(
         tags: request.tags.clone(),
         description: CHANGE_SET_DESCRIPTION.to_string(),
         client_token: name.clone(),
+        resources_to_import: to_import.to_vec(),
     };
     let id = match create_change_set(cloud, &change_set_request, pacing).await {
         Ok(id) => id,
@@ -389,7 +406,7 @@ pub async fn deploy<C: Cloud>(
                 outputs: existing.map(|s| s.outputs).unwrap_or_default(),
             });
         }
-        Err(e) if change_set_type == ChangeSetType::Create && already_exists(&e) => {
+        Err(e) if existing.is_none() && already_exists(&e) => {
             return Err(DeployError::Superseded {
                 stack: stack.to_string(),
                 change_set: name,
@@ -402,7 +419,7 @@ pub async fn deploy<C: Cloud>(
     let ours = Pending {
         stack,
         id: &id,
-        change_set_type,
+        new_stack: existing.is_none(),
     };
     let change_set = wait_for_change_set(cloud, &id, pacing).await?;
     if change_set.status == "FAILED" {
@@ -426,7 +443,9 @@ pub async fn deploy<C: Cloud>(
     if options.no_execute {
         return Ok(DeployOutcome::ChangeSetCreated { name, id });
     }
-    if let Err(refusal) = approve(&planned, options, ui) {
+    if !to_import.is_empty() {
+        // Nothing changes: the import takes over what exists.
+    } else if let Err(refusal) = approve(&planned, options, ui) {
         return Err(ours.abandon(cloud, refusal, options, ui).await);
     }
     // A question can wait for minutes: someone else may have run their change set since.
@@ -615,7 +634,8 @@ fn describe_change_set_summary(change_set: &ChangeSetSummary) -> String {
 struct Pending<'a> {
     stack: &'a str,
     id: &'a str,
-    change_set_type: ChangeSetType,
+    /// The change set made the stack (CREATE, or an IMPORT into a new stack).
+    new_stack: bool,
 }
 
 impl Pending<'_> {
@@ -682,7 +702,7 @@ impl Pending<'_> {
                 return why;
             }
         }
-        if self.change_set_type == ChangeSetType::Create
+        if self.new_stack
             && let Err(e) = self.delete_empty_stack(cloud, options, ui).await
         {
             ui.info(&format!(
