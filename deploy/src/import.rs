@@ -317,8 +317,7 @@ pub async fn plan_import<C: Cloud>(
             Some(name_and_vpc) => {
                 let (name, vpc) = name_and_vpc.split_once('\u{0}').unwrap_or_default();
                 let vpc = (!vpc.is_empty()).then_some(vpc);
-                let groups =
-                    retry(pacing, || cloud.security_groups_named(vpc, name)).await?;
+                let groups = retry(pacing, || cloud.security_groups_named(vpc, name)).await?;
                 match groups.as_slice() {
                     [] => None,
                     [one] => Some(one.id.clone()),
@@ -326,7 +325,11 @@ pub async fn plan_import<C: Cloud>(
                         return Err(refused(
                             format!(
                                 "{logical_id}: several security groups are named {name}: {}",
-                                several.iter().map(|g| g.label.as_str()).collect::<Vec<_>>().join(", ")
+                                several
+                                    .iter()
+                                    .map(|g| g.label.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
                             ),
                             "nothing was changed; give the stack's VPC in the stack file (network.vpc) so the name is unique within it",
                         ));
@@ -422,6 +425,26 @@ pub async fn plan_import<C: Cloud>(
     import_template
         .resources
         .retain(|id, _| found_ids.contains(&id.as_str()));
+    // CloudFormation compares templates, not resources: for the deploy after the import to
+    // change what differs, the import's template holds what exists.
+    for d in &plan.in_place {
+        if let Some(resource) = import_template.resources.get_mut(&d.logical_id) {
+            match &d.live {
+                Some(Value::Array(items)) if items.is_empty() && d.property == "Tags" => {
+                    resource.properties.shift_remove(&d.property);
+                }
+                Some(live) => {
+                    resource.properties.insert(
+                        d.property.clone(),
+                        cfnforge::template::Value::from_json(live.clone()),
+                    );
+                }
+                None => {
+                    resource.properties.shift_remove(&d.property);
+                }
+            }
+        }
+    }
     for (id, resource) in import_template.resources.iter_mut() {
         if resource.options.deletion_policy.is_none() {
             resource.options.deletion_policy = Some(DeletionPolicy::Retain);

@@ -57,7 +57,18 @@ pub fn run(args: ImportArgs, project: &Project) -> Outcome {
         Err(outcome) => return outcome,
     };
     let assembly = &loaded.assembly;
-    let Some(stack) = loaded.names.first().and_then(|n| assembly.stack(n)) else {
+    let plan = match assembly.deploy_plan(&loaded.names, true) {
+        Ok(plan) => plan,
+        Err(e) => {
+            report::error(&e.to_string());
+            return Outcome::Usage;
+        }
+    };
+    let Some(stack) = plan
+        .iter()
+        .find(|s| loaded.names.is_empty() || s.stack == args.stack)
+        .and_then(|s| assembly.stack(&s.stack))
+    else {
         report::error(&format!("no stack {} in the app", args.stack));
         return Outcome::Usage;
     };

@@ -401,7 +401,10 @@ fn is_not_found_code(err: &CloudError) -> bool {
 
 impl AwsCloud {
     /// The tags of an ElastiCache resource (ListTagsForResource); none without an ARN.
-    async fn elasticache_tags(&self, arn: Option<&str>) -> Result<Vec<(String, String)>, CloudError> {
+    async fn elasticache_tags(
+        &self,
+        arn: Option<&str>,
+    ) -> Result<Vec<(String, String)>, CloudError> {
         let Some(arn) = arn else {
             return Ok(Vec::new());
         };

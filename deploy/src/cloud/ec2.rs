@@ -255,7 +255,11 @@ impl Ec2 {
     }
 
     /// One Query action with plain parameters (`Name=Value`), not paged: its answer.
-    pub async fn query(&self, action: &str, params: &[(&str, &str)]) -> Result<Element, CloudError> {
+    pub async fn query(
+        &self,
+        action: &str,
+        params: &[(&str, &str)],
+    ) -> Result<Element, CloudError> {
         let mut form = form_urlencoded::Serializer::new(String::new());
         form.append_pair("Action", action);
         form.append_pair("Version", self.version);

@@ -33,12 +33,14 @@ fn all<'a>(parent: Option<&'a Element>, name: &'a str) -> impl Iterator<Item = &
         .flat_map(move |p| p.children.iter().filter(move |c| c.name == name))
 }
 
+/// Tags as a template sets them, `aws:` ones left out; an empty list when there are none
+/// (read, and none set).
 fn tags(pairs: impl Iterator<Item = (String, String)>) -> Option<Value> {
     let tags: Vec<Value> = pairs
         .filter(|(k, _)| !k.starts_with("aws:"))
         .map(|(k, v)| json!({"Key": k, "Value": v}))
         .collect();
-    (!tags.is_empty()).then_some(Value::Array(tags))
+    Some(Value::Array(tags))
 }
 
 fn number(text: Option<&str>) -> Option<Value> {
@@ -86,7 +88,10 @@ pub fn security_group(item: &Element) -> LiveResource {
         let sources = rule
             .items("groups")
             .map(|g| ("SourceSecurityGroupId", g.text_of("groupId"), g))
-            .chain(rule.items("ipRanges").map(|r| ("CidrIp", r.text_of("cidrIp"), r)))
+            .chain(
+                rule.items("ipRanges")
+                    .map(|r| ("CidrIp", r.text_of("cidrIp"), r)),
+            )
             .chain(
                 rule.items("ipv6Ranges")
                     .map(|r| ("CidrIpv6", r.text_of("cidrIpv6"), r)),
@@ -94,7 +99,11 @@ pub fn security_group(item: &Element) -> LiveResource {
         for (key, value, source) in sources {
             let mut one = base.clone();
             put(&mut one, key, string(value));
-            put(&mut one, "Description", string(source.text_of("description")));
+            put(
+                &mut one,
+                "Description",
+                string(source.text_of("description")),
+            );
             ingress.push(Value::Object(one));
         }
     }
@@ -186,7 +195,11 @@ pub fn replication_group(
         string(group.text_of("Description")),
     );
     put(&mut p, "Engine", string(group.text_of("Engine")));
-    put(&mut p, "CacheNodeType", string(group.text_of("CacheNodeType")));
+    put(
+        &mut p,
+        "CacheNodeType",
+        string(group.text_of("CacheNodeType")),
+    );
     put(
         &mut p,
         "AtRestEncryptionEnabled",
@@ -205,12 +218,16 @@ pub fn replication_group(
     put(
         &mut p,
         "AutomaticFailoverEnabled",
-        group.text_of("AutomaticFailover").map(|s| Value::Bool(s == "enabled")),
+        group
+            .text_of("AutomaticFailover")
+            .map(|s| Value::Bool(s == "enabled")),
     );
     put(
         &mut p,
         "MultiAZEnabled",
-        group.text_of("MultiAZ").map(|s| Value::Bool(s == "enabled")),
+        group
+            .text_of("MultiAZ")
+            .map(|s| Value::Bool(s == "enabled")),
     );
     put(
         &mut p,
@@ -233,7 +250,11 @@ pub fn replication_group(
         });
     put(&mut p, "Port", number(port));
     if let Some(cluster) = member {
-        put(&mut p, "EngineVersion", string(cluster.text_of("EngineVersion")));
+        put(
+            &mut p,
+            "EngineVersion",
+            string(cluster.text_of("EngineVersion")),
+        );
         put(
             &mut p,
             "CacheSubnetGroupName",
@@ -317,6 +338,7 @@ mod tests {
                 "EngineVersion": "8.0",
                 "CacheSubnetGroupName": "sub",
                 "SecurityGroupIds": ["sg-1"],
+                "Tags": [],
             })
         );
     }
@@ -342,6 +364,6 @@ mod tests {
                 {"IpProtocol": "tcp", "FromPort": 6379, "ToPort": 6379, "CidrIp": "10.0.0.0/8", "Description": "office"},
             ])
         );
-        assert!(!live.properties.contains_key("Tags"));
+        assert_eq!(live.properties["Tags"], json!([]), "read, and none set");
     }
 }
