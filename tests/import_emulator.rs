@@ -306,3 +306,47 @@ fn import_takes_the_two_that_exist_and_deploy_creates_the_third() {
     let again = cfnforge(&emulator, d, &["deploy", "bandup-redis", "--yes"]);
     assert!(text(&again).contains("no changes"), "{}", text(&again));
 }
+
+#[test]
+fn drift_shows_a_rule_added_by_hand_and_fails_with_fail() {
+    let emulator = Emulator::start();
+    emulator.create_network();
+    let dir = workspace(SEED);
+    let d = dir.path();
+    let deployed = cfnforge(&emulator, d, &["deploy", "bandup-redis", "--yes"]);
+    assert_eq!(deployed.status.code(), Some(0), "{}", text(&deployed));
+
+    let clean = cfnforge(&emulator, d, &["drift", "bandup-redis", "--fail"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", text(&clean));
+    assert!(
+        text(&clean).contains("bandup-redis: no drift (3 resources in sync)"),
+        "{}",
+        text(&clean)
+    );
+
+    // Someone opens the cache's port to the world in the console.
+    let (_, group) = stack_resources(&emulator)
+        .into_iter()
+        .find(|(logical_id, _)| logical_id == "BandupRedisSecurityGroup")
+        .unwrap();
+    emulator.call(
+        "ec2",
+        "authorize_security_group_ingress",
+        json!({"GroupId": group, "IpPermissions": [{
+            "IpProtocol": "tcp", "FromPort": 6379, "ToPort": 6379,
+            "IpRanges": [{"CidrIp": "0.0.0.0/0"}]
+        }]}),
+    );
+    let drifted = cfnforge(&emulator, d, &["drift", "bandup-redis", "--fail"]);
+    let shown = text(&drifted);
+    assert_eq!(drifted.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("bandup-redis: drifted (1 of 3 resources)")
+            && shown.contains(&format!("~ AWS::EC2::SecurityGroup BandupRedisSecurityGroup ({group})"))
+            && shown.contains(r#"+ /SecurityGroupIngress/1: {"IpProtocol": "tcp", "FromPort": 6379, "ToPort": 6379, "CidrIp": "0.0.0.0/0"} (not in the template) [security]"#),
+        "{shown}"
+    );
+    // Without --fail, drift is reported and the command succeeds.
+    let reported = cfnforge(&emulator, d, &["drift", "bandup-redis"]);
+    assert_eq!(reported.status.code(), Some(0), "{}", text(&reported));
+}

@@ -10,6 +10,7 @@
 
 pub mod cloud;
 mod destroy;
+mod drift;
 mod exports;
 mod follow;
 mod import;
@@ -35,6 +36,7 @@ use cfnforge::parse::{LooseTemplate, parse_loose};
 use cfnforge::template::Template;
 
 pub use destroy::{DestroyOutcome, destroy};
+pub use drift::{DriftReport, detect_drift, is_security};
 pub use exports::{ExportChange, ExportInUse, exports_in_use};
 pub use follow::follow;
 pub use import::{Difference, ImportOutcome, ImportPlan, Imported, import, plan_import, shown};

@@ -16,8 +16,8 @@ use super::ec2::{Ec2, Element};
 use super::live;
 use super::{
     ChangeDetail, ChangeSetDescription, ChangeSetRequest, ChangeSetSummary, ChangeSetType, Cloud,
-    CloudError, Found, IdentifierSummary, LiveResource, Named, ResourceChange, StackDescription,
-    StackEvent, StackResource,
+    CloudError, DriftDetection, Found, IdentifierSummary, LiveResource, Named, PropertyDifference,
+    ResourceChange, ResourceDrift, StackDescription, StackEvent, StackResource,
 };
 
 /// Where and as whom to call AWS. Unset fields come from the environment and config files,
@@ -1081,6 +1081,97 @@ impl Cloud for AwsCloud {
                     live::READABLE.join(", ")
                 ),
             }),
+        }
+    }
+
+    async fn detect_stack_drift(&self, stack: &str) -> Result<String, CloudError> {
+        let output = self
+            .cloudformation
+            .detect_stack_drift()
+            .stack_name(stack)
+            .send()
+            .await
+            .map_err(|e| error("DetectStackDrift", &self.cloudformation_endpoint, e))?;
+        Ok(output
+            .stack_drift_detection_id()
+            .unwrap_or_default()
+            .to_string())
+    }
+
+    async fn drift_detection_status(
+        &self,
+        detection_id: &str,
+    ) -> Result<DriftDetection, CloudError> {
+        let output = self
+            .cloudformation
+            .describe_stack_drift_detection_status()
+            .stack_drift_detection_id(detection_id)
+            .send()
+            .await
+            .map_err(|e| {
+                error(
+                    "DescribeStackDriftDetectionStatus",
+                    &self.cloudformation_endpoint,
+                    e,
+                )
+            })?;
+        Ok(DriftDetection {
+            detection_status: output
+                .detection_status()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
+            stack_drift_status: output.stack_drift_status().map(|s| s.as_str().to_string()),
+            reason: output.detection_status_reason().map(str::to_string),
+            drifted_resources: output.drifted_stack_resource_count().unwrap_or_default(),
+        })
+    }
+
+    async fn resource_drifts(&self, stack: &str) -> Result<Vec<ResourceDrift>, CloudError> {
+        let mut found = Vec::new();
+        let mut token = None;
+        loop {
+            let output = self
+                .cloudformation
+                .describe_stack_resource_drifts()
+                .stack_name(stack)
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| {
+                    error(
+                        "DescribeStackResourceDrifts",
+                        &self.cloudformation_endpoint,
+                        e,
+                    )
+                })?;
+            found.extend(output.stack_resource_drifts().iter().map(|d| {
+                ResourceDrift {
+                    logical_id: d.logical_resource_id().unwrap_or_default().to_string(),
+                    physical_id: d.physical_resource_id().map(str::to_string),
+                    resource_type: d.resource_type().unwrap_or_default().to_string(),
+                    status: d
+                        .stack_resource_drift_status()
+                        .map(|s| s.as_str().to_string())
+                        .unwrap_or_default(),
+                    differences: d
+                        .property_differences()
+                        .iter()
+                        .map(|p| PropertyDifference {
+                            path: p.property_path().unwrap_or_default().to_string(),
+                            expected: p.expected_value().unwrap_or_default().to_string(),
+                            actual: p.actual_value().unwrap_or_default().to_string(),
+                            kind: p
+                                .difference_type()
+                                .map(|t| t.as_str().to_string())
+                                .unwrap_or_default(),
+                        })
+                        .collect(),
+                }
+            }));
+            token = output.next_token().map(str::to_string);
+            if token.is_none() {
+                return Ok(found);
+            }
         }
     }
 }

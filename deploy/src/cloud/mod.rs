@@ -355,6 +355,58 @@ pub trait Cloud {
     ) -> impl Future<Output = Result<Option<LiveResource>, CloudError>> {
         async { Err(unsupported("reading live resources")) }
     }
+    // -- drift --
+    /// DetectStackDrift: starts a detection; its ID.
+    fn detect_stack_drift(&self, _stack: &str) -> impl Future<Output = Result<String, CloudError>> {
+        async { Err(unsupported("DetectStackDrift")) }
+    }
+    /// DescribeStackDriftDetectionStatus.
+    fn drift_detection_status(
+        &self,
+        _detection_id: &str,
+    ) -> impl Future<Output = Result<DriftDetection, CloudError>> {
+        async { Err(unsupported("DescribeStackDriftDetectionStatus")) }
+    }
+    /// DescribeStackResourceDrifts, every page: the last detection's result per resource.
+    fn resource_drifts(
+        &self,
+        _stack: &str,
+    ) -> impl Future<Output = Result<Vec<ResourceDrift>, CloudError>> {
+        async { Err(unsupported("DescribeStackResourceDrifts")) }
+    }
+}
+
+/// A drift detection's progress (DescribeStackDriftDetectionStatus).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DriftDetection {
+    /// DETECTION_IN_PROGRESS, DETECTION_FAILED, DETECTION_COMPLETE.
+    pub detection_status: String,
+    /// DRIFTED, IN_SYNC, UNKNOWN, NOT_CHECKED.
+    pub stack_drift_status: Option<String>,
+    pub reason: Option<String>,
+    pub drifted_resources: i32,
+}
+
+/// One resource's drift (a `StackResourceDrift`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResourceDrift {
+    pub logical_id: String,
+    pub physical_id: Option<String>,
+    pub resource_type: String,
+    /// IN_SYNC, MODIFIED, DELETED, NOT_CHECKED.
+    pub status: String,
+    pub differences: Vec<PropertyDifference>,
+}
+
+/// A property whose actual value is not the expected one (`PropertyDifference`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PropertyDifference {
+    /// `/SecurityGroupIngress/1`.
+    pub path: String,
+    pub expected: String,
+    pub actual: String,
+    /// ADD, REMOVE, NOT_EQUAL.
+    pub kind: String,
 }
 
 /// A resource as it exists, read through the service's own API.
