@@ -308,7 +308,7 @@ fn import_takes_the_two_that_exist_and_deploy_creates_the_third() {
 }
 
 #[test]
-fn drift_shows_a_rule_added_by_hand_and_fails_with_fail() {
+fn drift_shows_a_rule_added_by_hand_and_revert_drift_puts_it_back() {
     let emulator = Emulator::start();
     emulator.create_network();
     let dir = workspace(SEED);
@@ -349,4 +349,41 @@ fn drift_shows_a_rule_added_by_hand_and_fails_with_fail() {
     // Without --fail, drift is reported and the command succeeds.
     let reported = cfnforge(&emulator, d, &["drift", "bandup-redis"]);
     assert_eq!(reported.status.code(), Some(0), "{}", text(&reported));
+
+    // A deploy compares templates: the same template is no change, and the rule stays.
+    let plain = cfnforge(&emulator, d, &["deploy", "bandup-redis", "--yes"]);
+    assert!(text(&plain).contains("no changes"), "{}", text(&plain));
+    let still = cfnforge(&emulator, d, &["drift", "bandup-redis", "--fail"]);
+    assert_eq!(still.status.code(), Some(1), "{}", text(&still));
+
+    // --revert-drift puts the group back to the template, and drift is then clean.
+    let reverted = cfnforge(
+        &emulator,
+        d,
+        &["deploy", "bandup-redis", "--revert-drift", "--yes"],
+    );
+    let shown = text(&reverted);
+    assert_eq!(reverted.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains("Modify  BandupRedisSecurityGroup") && shown.contains("UPDATE_COMPLETE"),
+        "{shown}"
+    );
+    let rules = emulator.call(
+        "ec2",
+        "describe_security_groups",
+        json!({"GroupIds": [group]}),
+    );
+    assert_eq!(
+        rules["SecurityGroups"][0]["IpPermissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["IpRanges"].as_array().unwrap().len())
+            .sum::<usize>(),
+        0,
+        "the open rule is gone: {rules}"
+    );
+    let clean = cfnforge(&emulator, d, &["drift", "bandup-redis", "--fail"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", text(&clean));
+    assert!(text(&clean).contains("no drift"), "{}", text(&clean));
 }

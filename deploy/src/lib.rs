@@ -141,6 +141,8 @@ pub struct DeployOptions {
     pub pacing: Pacing,
     /// Where templates over 51,200 bytes go (`--bucket`); cfnforge's own bucket when unset.
     pub bucket: Option<String>,
+    /// Put resources that drifted back to the template (`DeploymentMode=REVERT_DRIFT`).
+    pub revert_drift: bool,
 }
 
 /// How a deploy ended well.
@@ -399,6 +401,7 @@ pub(crate) async fn run_change_set<C: Cloud>(
         description: CHANGE_SET_DESCRIPTION.to_string(),
         client_token: name.clone(),
         resources_to_import: to_import.to_vec(),
+        revert_drift: options.revert_drift && to_import.is_empty(),
     };
     let id = match create_change_set(cloud, &change_set_request, pacing).await {
         Ok(id) => id,

@@ -34,6 +34,7 @@ def main() -> None:
         import emulator.cfn_members  # noqa: F401
         import emulator.cfn_security_group  # noqa: F401
         import emulator.cfn_drift  # noqa: F401
+        import emulator.cfn_revert  # noqa: F401
 
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,

@@ -92,6 +92,7 @@ pub fn run(args: ImportArgs, project: &Project) -> Outcome {
         no_execute: false,
         pacing: crate::cli::aws::pacing(),
         bucket: project.config.bucket.clone(),
+        revert_drift: false,
     };
     runtime.block_on(async {
         let cloud = args.aws.connect(stack.region.as_deref()).await;

@@ -540,6 +540,11 @@ impl Cloud for AwsCloud {
             .set_tags(Some(tags))
             .client_token(&request.client_token)
             .set_resources_to_import((!to_import.is_empty()).then_some(to_import))
+            .set_deployment_mode(
+                request
+                    .revert_drift
+                    .then_some(cfn::types::DeploymentMode::RevertDrift),
+            )
             .send()
             .await
             .map_err(|e| error("CreateChangeSet", &self.cloudformation_endpoint, e))?;

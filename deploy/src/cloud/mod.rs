@@ -63,6 +63,9 @@ pub struct ChangeSetRequest {
     pub client_token: String,
     /// For [`ChangeSetType::Import`]: what to take over.
     pub resources_to_import: Vec<ResourceToImport>,
+    /// `DeploymentMode=REVERT_DRIFT`: the change set also puts drifted resources back to the
+    /// template.
+    pub revert_drift: bool,
 }
 
 /// A change set and the resource changes it holds.
