@@ -350,6 +350,16 @@ fn drift_shows_a_rule_added_by_hand_and_revert_drift_puts_it_back() {
     let reported = cfnforge(&emulator, d, &["drift", "bandup-redis"]);
     assert_eq!(reported.status.code(), Some(0), "{}", text(&reported));
 
+    // diff --drift shows it beside the template's changes (none) and fails with --fail.
+    let diffed = cfnforge(&emulator, d, &["diff", "bandup-redis", "--drift", "--fail"]);
+    let shown = text(&diffed);
+    assert_eq!(diffed.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("Stack bandup-redis: no differences\nDrift (changes made outside CloudFormation):\nbandup-redis: drifted (1 of 3 resources)")
+            && shown.contains("[security]"),
+        "{shown}"
+    );
+
     // A deploy compares templates: the same template is no change, and the rule stays.
     let plain = cfnforge(&emulator, d, &["deploy", "bandup-redis", "--yes"]);
     assert!(text(&plain).contains("no changes"), "{}", text(&plain));

@@ -71,7 +71,7 @@ pub fn run(args: DriftArgs, project: &Project) -> Outcome {
 }
 
 /// Prints a stack's drift like `diff` prints changes; whether anything drifted.
-fn show(stack: &str, report: &DriftReport) -> bool {
+pub fn show(stack: &str, report: &DriftReport) -> bool {
     let drifted: Vec<_> = report.drifted().collect();
     if drifted.is_empty() {
         let unchecked = report
@@ -137,4 +137,28 @@ fn show(stack: &str, report: &DriftReport) -> bool {
         }
     }
     true
+}
+
+/// The drifted resources as JSON, for `diff --drift --format json`.
+pub fn to_json(report: &DriftReport) -> serde_json::Value {
+    serde_json::Value::Array(
+        report
+            .drifted()
+            .map(|r| {
+                serde_json::json!({
+                    "logicalId": r.logical_id,
+                    "type": r.resource_type,
+                    "physicalId": r.physical_id,
+                    "status": r.status,
+                    "properties": r.differences.iter().map(|d| serde_json::json!({
+                        "path": d.path,
+                        "expected": d.expected,
+                        "actual": d.actual,
+                        "difference": d.kind,
+                        "security": deploy::is_security(&r.resource_type, &d.path),
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect(),
+    )
 }
