@@ -95,6 +95,51 @@ fn stack_file_key(resource_type: &str, property: &str) -> Option<&'static str> {
     })
 }
 
+/// How a resource of the template is found.
+enum Locate {
+    /// By the value of its identifier property.
+    Id(String),
+    /// A security group (identified by its ID, which a template cannot set) by its name,
+    /// within the stack's VPC where the template names one.
+    GroupNamed { name: String, vpc: Option<String> },
+}
+
+/// The logical IDs a value refers to (`Ref`, `Fn::GetAtt`, and `${Name}` in `Fn::Sub`).
+fn references(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) if map.len() == 1 => {
+            if let Some(Value::String(name)) = map.get("Ref") {
+                out.push(name.clone());
+            } else if let Some(target) = map.get("Fn::GetAtt") {
+                let name = match target {
+                    Value::Array(parts) => parts.first().and_then(|p| p.as_str()),
+                    Value::String(text) => text.split('.').next(),
+                    _ => None,
+                };
+                out.extend(name.map(str::to_string));
+            } else if let Some(sub) = map.get("Fn::Sub") {
+                let text = match sub {
+                    Value::Array(parts) => parts.first().and_then(|p| p.as_str()),
+                    Value::String(text) => Some(text.as_str()),
+                    _ => None,
+                };
+                for piece in text.unwrap_or_default().split("${").skip(1) {
+                    let name = piece.split('}').next().unwrap_or_default();
+                    out.push(name.split('.').next().unwrap_or_default().to_string());
+                }
+                if let Value::Array(parts) = sub {
+                    parts.iter().skip(1).for_each(|p| references(p, out));
+                }
+            } else {
+                map.values().for_each(|v| references(v, out));
+            }
+        }
+        Value::Object(map) => map.values().for_each(|v| references(v, out)),
+        Value::Array(items) => items.iter().for_each(|v| references(v, out)),
+        _ => {}
+    }
+}
+
 /// Values the comparison can put in place of `Ref` and `Fn::GetAtt`.
 struct Known<'a> {
     parameters: &'a [(String, String)],
@@ -237,7 +282,7 @@ pub async fn plan_import<C: Cloud>(
     // Which types CloudFormation imports, and by what: before any resource is looked for.
     let summaries = retry(pacing, || cloud.import_identifiers(&request.template_body)).await?;
     let mut unsupported = Vec::new();
-    let mut identified: Vec<(String, String, String, Option<String>)> = Vec::new();
+    let mut identified: Vec<(String, String, Locate)> = Vec::new();
     for (logical_id, resource) in &template.resources {
         let type_name = resource.type_name.as_str();
         let Some(summary) = summaries.iter().find(|s| s.resource_type == type_name) else {
@@ -267,7 +312,7 @@ pub async fn plan_import<C: Cloud>(
             .and_then(|v| v.as_str().map(str::to_string));
         match (value, type_name, property.as_str()) {
             (Some(value), _, _) => {
-                identified.push((logical_id.clone(), property.clone(), value, None));
+                identified.push((logical_id.clone(), property.clone(), Locate::Id(value)));
             }
             // A security group's identifier is its ID, which the template cannot set: found
             // by its name within the stack's VPC.
@@ -284,8 +329,7 @@ pub async fn plan_import<C: Cloud>(
                     Some(name) => identified.push((
                         logical_id.clone(),
                         property.clone(),
-                        String::new(),
-                        Some(format!("{name}\u{0}{}", vpc.unwrap_or_default())),
+                        Locate::GroupNamed { name, vpc },
                     )),
                     None => unsupported.push(format!(
                         "{logical_id} ({type_name}): the template gives it no GroupName to find it by"
@@ -310,14 +354,15 @@ pub async fn plan_import<C: Cloud>(
         ..Default::default()
     };
     let mut live_of = Vec::new();
-    for (logical_id, property, value, by_name) in identified {
+    for (logical_id, property, locate) in identified {
         let type_name = template.resources[&logical_id].type_name.clone();
-        let id = match by_name {
-            None => Some(value),
-            Some(name_and_vpc) => {
-                let (name, vpc) = name_and_vpc.split_once('\u{0}').unwrap_or_default();
-                let vpc = (!vpc.is_empty()).then_some(vpc);
-                let groups = retry(pacing, || cloud.security_groups_named(vpc, name)).await?;
+        let id = match locate {
+            Locate::Id(value) => Some(value),
+            Locate::GroupNamed { name, vpc } => {
+                let groups = retry(pacing, || {
+                    cloud.security_groups_named(vpc.as_deref(), &name)
+                })
+                .await?;
                 match groups.as_slice() {
                     [] => None,
                     [one] => Some(one.id.clone()),
@@ -403,10 +448,14 @@ pub async fn plan_import<C: Cloud>(
     }
     // A resource that exists while one it refers to does not cannot be imported alone.
     for found in &plan.found {
-        let json = serde_json::to_value(&template.resources[&found.logical_id]).unwrap_or_default();
-        let text = json.to_string();
+        let resource = &template.resources[&found.logical_id];
+        let mut refers_to = resource.options.depends_on.clone();
+        references(
+            &serde_json::to_value(&resource.properties).unwrap_or_default(),
+            &mut refers_to,
+        );
         for (missing, _) in &plan.missing {
-            if text.contains(&format!("\"{missing}\"")) {
+            if refers_to.contains(missing) {
                 return Err(refused(
                     format!(
                         "{} exists but {missing}, which it refers to, does not",
@@ -452,11 +501,12 @@ pub async fn plan_import<C: Cloud>(
         }
     }
     import_template.outputs.retain(|_, output| {
-        let text = serde_json::to_value(output).unwrap_or_default().to_string();
-        !plan
-            .missing
-            .iter()
-            .any(|(m, _)| text.contains(&format!("\"{m}\"")))
+        let mut refers_to = Vec::new();
+        references(
+            &serde_json::to_value(output).unwrap_or_default(),
+            &mut refers_to,
+        );
+        !plan.missing.iter().any(|(m, _)| refers_to.contains(m))
     });
     plan.import_template = import_template;
     plan.parameters = parameters;

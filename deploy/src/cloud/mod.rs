@@ -419,7 +419,7 @@ pub struct LiveResource {
     pub physical_id: String,
     /// Its properties, named and shaped as in a template.
     pub properties: serde_json::Map<String, serde_json::Value>,
-    /// For messages and the end-to-end checks: its ARN and when it was made, where known.
+    /// Its ARN, where the describe call gives one.
     pub arn: Option<String>,
 }
 

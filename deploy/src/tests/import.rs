@@ -137,3 +137,42 @@ fn an_import_that_fails_half_way_is_reported_and_nothing_is_deployed_after_it() 
         }]
     );
 }
+
+#[test]
+fn a_resource_that_exists_while_one_it_refers_to_does_not_is_refused() {
+    let mut template = cache_and_parameter();
+    template.resources.shift_remove("Endpoint");
+    let mut subnets = Resource::new("AWS::ElastiCache::SubnetGroup");
+    subnets
+        .properties
+        .insert("CacheSubnetGroupName".into(), "bandup-subnets".into());
+    template.add_resource("Subnets", subnets);
+    template.resources["Cache"].properties.insert(
+        "CacheSubnetGroupName".into(),
+        Value::from_json(serde_json::json!({"Ref": "Subnets"})),
+    );
+    let mut identifiers = cache_identifiers();
+    identifiers.push(IdentifierSummary {
+        resource_type: "AWS::ElastiCache::SubnetGroup".into(),
+        logical_ids: vec!["Subnets".into()],
+        identifiers: vec!["CacheSubnetGroupName".into()],
+    });
+    let cloud = Scripted::new(State {
+        identifiers,
+        live: vec![("bandup-redis".into(), live_cache())],
+        ..Default::default()
+    });
+    let refused = run(plan_import(&cloud, &request(template), &options())).unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("Cache exists but Subnets, which it refers to, does not"),
+        "{refused}"
+    );
+    assert!(
+        !cloud
+            .calls()
+            .iter()
+            .any(|c| c.starts_with("CreateChangeSet"))
+    );
+}
