@@ -397,3 +397,45 @@ fn drift_shows_a_rule_added_by_hand_and_revert_drift_puts_it_back() {
     assert_eq!(clean.status.code(), Some(0), "{}", text(&clean));
     assert!(text(&clean).contains("no drift"), "{}", text(&clean));
 }
+
+#[test]
+fn deploy_says_when_a_resource_it_updates_has_drifted() {
+    let emulator = Emulator::start();
+    emulator.create_network();
+    let dir = workspace(SEED);
+    let d = dir.path();
+    let deployed = cfnforge(&emulator, d, &["deploy", "bandup-redis", "--yes"]);
+    assert_eq!(deployed.status.code(), Some(0), "{}", text(&deployed));
+    let (_, group) = stack_resources(&emulator)
+        .into_iter()
+        .find(|(logical_id, _)| logical_id == "BandupRedisSecurityGroup")
+        .unwrap();
+    emulator.call(
+        "ec2",
+        "authorize_security_group_ingress",
+        json!({"GroupId": group, "IpPermissions": [{
+            "IpProtocol": "tcp", "FromPort": 6379, "ToPort": 6379,
+            "IpRanges": [{"CidrIp": "10.9.0.0/16"}]
+        }]}),
+    );
+    let drift = cfnforge(&emulator, d, &["drift", "bandup-redis"]);
+    assert!(text(&drift).contains("drifted"), "{}", text(&drift));
+
+    // A new tag updates every resource, the drifted group too.
+    write_stack(
+        d,
+        &SEED.replace(
+            "tags: { project: bandup }",
+            "tags: { project: bandup, team: backend }",
+        ),
+    );
+    let updated = cfnforge(&emulator, d, &["deploy", "bandup-redis", "--yes"]);
+    let shown = text(&updated);
+    assert_eq!(updated.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains(
+            "bandup-redis: BandupRedisSecurityGroup had drifted when drift was last detected"
+        ),
+        "{shown}"
+    );
+}

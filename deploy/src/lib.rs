@@ -441,6 +441,9 @@ pub(crate) async fn run_change_set<C: Cloud>(
             .await);
     }
     ui.changes(&change_set.changes);
+    if existing.is_some() && to_import.is_empty() && !options.revert_drift {
+        drift_note(cloud, stack, &change_set.changes, ui).await;
+    }
 
     if let Err(refusal) = check_safety(&planned, &change_set, options) {
         return Err(ours.abandon(cloud, refusal, options, ui).await);
@@ -533,6 +536,32 @@ pub(crate) async fn run_change_set<C: Cloud>(
         status: description.status,
         outputs: description.outputs,
     })
+}
+
+/// Says which resources this change set updates had drifted when drift was last detected
+/// (DescribeStackResourceDrifts keeps the last detection's result; no new detection is run):
+/// their update is worked out from the template, not from what exists. Advisory: a call that
+/// fails says nothing.
+async fn drift_note<C: Cloud>(cloud: &C, stack: &str, changes: &[ResourceChange], ui: &mut dyn Ui) {
+    let Ok(drifts) = cloud.resource_drifts(stack).await else {
+        return;
+    };
+    let updated: Vec<&str> = drifts
+        .iter()
+        .filter(|d| matches!(d.status.as_str(), "MODIFIED" | "DELETED"))
+        .filter(|d| {
+            changes
+                .iter()
+                .any(|c| c.logical_id == d.logical_id && c.action != "Add")
+        })
+        .map(|d| d.logical_id.as_str())
+        .collect();
+    if !updated.is_empty() {
+        ui.info(&format!(
+            "{stack}: {} had drifted when drift was last detected: this change set is worked out from the template, not from what exists; `cfnforge drift {stack}` shows the drift, `deploy --revert-drift` puts it back",
+            updated.join(", ")
+        ));
+    }
 }
 
 /// CreateChangeSet, retried. The change set's name is unique to this deploy, so where a retry
