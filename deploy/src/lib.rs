@@ -10,8 +10,10 @@
 
 pub mod cloud;
 mod destroy;
+mod drift;
 mod exports;
 mod follow;
+mod import;
 mod order;
 mod resolve;
 mod retry;
@@ -34,8 +36,10 @@ use cfnforge::parse::{LooseTemplate, parse_loose};
 use cfnforge::template::Template;
 
 pub use destroy::{DestroyOutcome, destroy};
+pub use drift::{DriftReport, detect_drift, is_security};
 pub use exports::{ExportChange, ExportInUse, exports_in_use};
 pub use follow::follow;
+pub use import::{Difference, ImportOutcome, ImportPlan, Imported, import, plan_import, shown};
 pub use order::{Ran, in_order};
 pub use resolve::resolve;
 pub(crate) use retry::retry;
@@ -137,6 +141,8 @@ pub struct DeployOptions {
     pub pacing: Pacing,
     /// Where templates over 51,200 bytes go (`--bucket`); cfnforge's own bucket when unset.
     pub bucket: Option<String>,
+    /// Put resources that drifted back to the template (`DeploymentMode=REVERT_DRIFT`).
+    pub revert_drift: bool,
 }
 
 /// How a deploy ended well.
@@ -309,6 +315,19 @@ pub async fn deploy<C: Cloud>(
     options: &DeployOptions,
     ui: &mut dyn Ui,
 ) -> Result<DeployOutcome, DeployError> {
+    run_change_set(cloud, request, options, ui, &[]).await
+}
+
+/// A deploy's steps for an IMPORT change set too: with `to_import`, the change set takes those
+/// existing resources into the stack (creating it if needed) and changes nothing; it needs no
+/// approval, since nothing is created, changed or deleted.
+pub(crate) async fn run_change_set<C: Cloud>(
+    cloud: &C,
+    request: &DeployRequest,
+    options: &DeployOptions,
+    ui: &mut dyn Ui,
+    to_import: &[cloud::ResourceToImport],
+) -> Result<DeployOutcome, DeployError> {
     let pacing = &options.pacing;
     let started = Instant::now();
     let stack = request.stack_name.as_str();
@@ -329,11 +348,12 @@ pub async fn deploy<C: Cloud>(
         pending_review(cloud, current, pacing, ui).await?;
     }
     let change_set_type = match &existing {
+        _ if !to_import.is_empty() => ChangeSetType::Import,
         Some(_) => ChangeSetType::Update,
         _ => ChangeSetType::Create,
     };
-    let deployed = match change_set_type {
-        ChangeSetType::Update => {
+    let deployed = match (change_set_type, &existing) {
+        (ChangeSetType::Update, _) | (ChangeSetType::Import, Some(_)) => {
             let loose = deployed_template(cloud, stack, pacing)
                 .await?
                 .unwrap_or_default();
@@ -342,7 +362,7 @@ pub async fn deploy<C: Cloud>(
             }
             loose.template
         }
-        ChangeSetType::Create => Template::default(),
+        _ => Template::default(),
     };
     if let Some(current) = &existing {
         let uses = exports::in_use(
@@ -380,6 +400,8 @@ pub async fn deploy<C: Cloud>(
         tags: request.tags.clone(),
         description: CHANGE_SET_DESCRIPTION.to_string(),
         client_token: name.clone(),
+        resources_to_import: to_import.to_vec(),
+        revert_drift: options.revert_drift && to_import.is_empty(),
     };
     let id = match create_change_set(cloud, &change_set_request, pacing).await {
         Ok(id) => id,
@@ -389,7 +411,7 @@ pub async fn deploy<C: Cloud>(
                 outputs: existing.map(|s| s.outputs).unwrap_or_default(),
             });
         }
-        Err(e) if change_set_type == ChangeSetType::Create && already_exists(&e) => {
+        Err(e) if existing.is_none() && already_exists(&e) => {
             return Err(DeployError::Superseded {
                 stack: stack.to_string(),
                 change_set: name,
@@ -402,7 +424,7 @@ pub async fn deploy<C: Cloud>(
     let ours = Pending {
         stack,
         id: &id,
-        change_set_type,
+        new_stack: existing.is_none(),
     };
     let change_set = wait_for_change_set(cloud, &id, pacing).await?;
     if change_set.status == "FAILED" {
@@ -419,6 +441,9 @@ pub async fn deploy<C: Cloud>(
             .await);
     }
     ui.changes(&change_set.changes);
+    if existing.is_some() && to_import.is_empty() && !options.revert_drift {
+        drift_note(cloud, stack, &change_set.changes, ui).await;
+    }
 
     if let Err(refusal) = check_safety(&planned, &change_set, options) {
         return Err(ours.abandon(cloud, refusal, options, ui).await);
@@ -426,7 +451,9 @@ pub async fn deploy<C: Cloud>(
     if options.no_execute {
         return Ok(DeployOutcome::ChangeSetCreated { name, id });
     }
-    if let Err(refusal) = approve(&planned, options, ui) {
+    if !to_import.is_empty() {
+        // Nothing changes: the import takes over what exists.
+    } else if let Err(refusal) = approve(&planned, options, ui) {
         return Err(ours.abandon(cloud, refusal, options, ui).await);
     }
     // A question can wait for minutes: someone else may have run their change set since.
@@ -509,6 +536,32 @@ pub async fn deploy<C: Cloud>(
         status: description.status,
         outputs: description.outputs,
     })
+}
+
+/// Says which resources this change set updates had drifted when drift was last detected
+/// (DescribeStackResourceDrifts keeps the last detection's result; no new detection is run):
+/// their update is worked out from the template, not from what exists. Advisory: a call that
+/// fails says nothing.
+async fn drift_note<C: Cloud>(cloud: &C, stack: &str, changes: &[ResourceChange], ui: &mut dyn Ui) {
+    let Ok(drifts) = cloud.resource_drifts(stack).await else {
+        return;
+    };
+    let updated: Vec<&str> = drifts
+        .iter()
+        .filter(|d| matches!(d.status.as_str(), "MODIFIED" | "DELETED"))
+        .filter(|d| {
+            changes
+                .iter()
+                .any(|c| c.logical_id == d.logical_id && c.action != "Add")
+        })
+        .map(|d| d.logical_id.as_str())
+        .collect();
+    if !updated.is_empty() {
+        ui.info(&format!(
+            "{stack}: {} had drifted when drift was last detected: this change set is worked out from the template, not from what exists; `cfnforge drift {stack}` shows the drift, `deploy --revert-drift` puts it back",
+            updated.join(", ")
+        ));
+    }
 }
 
 /// CreateChangeSet, retried. The change set's name is unique to this deploy, so where a retry
@@ -615,7 +668,8 @@ fn describe_change_set_summary(change_set: &ChangeSetSummary) -> String {
 struct Pending<'a> {
     stack: &'a str,
     id: &'a str,
-    change_set_type: ChangeSetType,
+    /// The change set made the stack (CREATE, or an IMPORT into a new stack).
+    new_stack: bool,
 }
 
 impl Pending<'_> {
@@ -682,7 +736,7 @@ impl Pending<'_> {
                 return why;
             }
         }
-        if self.change_set_type == ChangeSetType::Create
+        if self.new_stack
             && let Err(e) = self.delete_empty_stack(cloud, options, ui).await
         {
             ui.info(&format!(

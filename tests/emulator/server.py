@@ -30,6 +30,11 @@ def main() -> None:
         import emulator.cfn_review  # noqa: F401
         import emulator.cfn_imports  # noqa: F401
         import emulator.cfn_ssm  # noqa: F401
+        import emulator.cfn_import  # noqa: F401
+        import emulator.cfn_members  # noqa: F401
+        import emulator.cfn_security_group  # noqa: F401
+        import emulator.cfn_drift  # noqa: F401
+        import emulator.cfn_revert  # noqa: F401
 
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,

@@ -56,6 +56,10 @@ pub struct DeployArgs {
     /// cfnforge-assets-ACCOUNT-REGION, created on first use).
     #[arg(long, value_name = "BUCKET")]
     bucket: Option<String>,
+    /// Put resources changed outside CloudFormation back to the template, through a
+    /// drift-aware change set (DeploymentMode=REVERT_DRIFT).
+    #[arg(long)]
+    revert_drift: bool,
     /// Write the stacks' outputs as JSON ({"stack": {"Key": "Value"}}).
     #[arg(long, value_name = "FILE")]
     outputs_file: Option<PathBuf>,
@@ -117,6 +121,7 @@ pub fn run(args: DeployArgs, project: &Project) -> Outcome {
         no_execute: args.no_execute,
         pacing: crate::cli::aws::pacing(),
         bucket: args.bucket.clone().or(project.config.bucket.clone()),
+        revert_drift: args.revert_drift,
     };
     let concurrency = usize::from(args.concurrency);
     let mut all_outputs: IndexMap<String, IndexMap<String, String>> = IndexMap::new();

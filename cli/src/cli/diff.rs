@@ -23,6 +23,10 @@ pub struct DiffArgs {
     /// Exit 1 when there are differences.
     #[arg(long)]
     fail: bool,
+    /// Also run drift detection on each deployed stack and show what changed outside
+    /// CloudFormation beside the template's changes (--fail counts drift too).
+    #[arg(long)]
+    drift: bool,
     /// text for people; json for scripts (one document on standard output, shape in the README).
     #[arg(long, value_enum, default_value = "text")]
     format: DiffFormat,
@@ -103,7 +107,28 @@ pub fn run(args: DiffArgs, project: &Project) -> Outcome {
                     documents.push(to_json(stack, exists, &changes));
                 }
             }
-            if args.fail && !changes.is_empty() && outcome == Outcome::Success {
+            let mut drifted = false;
+            if args.drift && exists {
+                match deploy::detect_drift(&cloud, stack, &crate::cli::aws::pacing()).await {
+                    Ok(report) => match args.format {
+                        DiffFormat::Text => {
+                            outln!("Drift (changes made outside CloudFormation):");
+                            drifted = crate::cli::drift::show(stack, &report);
+                        }
+                        DiffFormat::Json => {
+                            drifted = report.drifted().next().is_some();
+                            if let Some(document) = documents.last_mut() {
+                                document["drift"] = crate::cli::drift::to_json(&report);
+                            }
+                        }
+                    },
+                    Err(e) => {
+                        outcome = report::deploy_error(&e);
+                        continue;
+                    }
+                }
+            }
+            if args.fail && (!changes.is_empty() || drifted) && outcome == Outcome::Success {
                 outcome = Outcome::Failed;
             }
         }

@@ -10,6 +10,10 @@ mod deploy;
 mod destroy;
 #[cfg(feature = "aws")]
 mod diff;
+#[cfg(feature = "aws")]
+mod drift;
+#[cfg(feature = "aws")]
+mod import_stack;
 mod init;
 #[cfg(feature = "aws")]
 mod interrupt;
@@ -86,6 +90,19 @@ enum Command {
     /// Delete stacks (this build has no AWS support).
     #[cfg(not(feature = "aws"))]
     Destroy(without_aws::Args),
+    /// Whether deployed stacks still are what their templates say (drift detection).
+    #[cfg(feature = "aws")]
+    Drift(drift::DriftArgs),
+    /// Detect drift (this build has no AWS support).
+    #[cfg(not(feature = "aws"))]
+    Drift(without_aws::Args),
+    /// Adopt resources that already exist (made in the console) into a new stack, then deploy
+    /// the rest.
+    #[cfg(feature = "aws")]
+    Import(import_stack::ImportArgs),
+    /// Adopt existing resources into a stack (this build has no AWS support).
+    #[cfg(not(feature = "aws"))]
+    Import(without_aws::Args),
     /// Create an infrastructure crate: stacks defined in Rust, with a test.
     Init(init::InitArgs),
     /// List the stacks of the app.
@@ -145,6 +162,14 @@ pub fn run() -> ExitCode {
         Command::Diff(_) => without_aws::run("diff"),
         #[cfg(not(feature = "aws"))]
         Command::Destroy(_) => without_aws::run("destroy"),
+        #[cfg(feature = "aws")]
+        Command::Drift(args) => drift::run(args, &project),
+        #[cfg(not(feature = "aws"))]
+        Command::Drift(_) => without_aws::run("drift"),
+        #[cfg(feature = "aws")]
+        Command::Import(args) => import_stack::run(args, &project),
+        #[cfg(not(feature = "aws"))]
+        Command::Import(_) => without_aws::run("import"),
         // Run above, before the project is read.
         Command::Init(_) | Command::Schema => Outcome::Success,
         Command::List(dir) => list::run(&dir, &project),

@@ -13,9 +13,11 @@ use aws_sdk_sts as sts;
 use cfnforge::constructs::LookupKind;
 
 use super::ec2::{Ec2, Element};
+use super::live;
 use super::{
     ChangeDetail, ChangeSetDescription, ChangeSetRequest, ChangeSetSummary, ChangeSetType, Cloud,
-    CloudError, Found, Named, ResourceChange, StackDescription, StackEvent, StackResource,
+    CloudError, DriftDetection, Found, IdentifierSummary, LiveResource, Named, PropertyDifference,
+    ResourceChange, ResourceDrift, StackDescription, StackEvent, StackResource,
 };
 
 /// Where and as whom to call AWS. Unset fields come from the environment and config files,
@@ -33,6 +35,8 @@ pub struct AwsCloud {
     cloudformation: cfn::Client,
     /// EC2's Query API (see `ec2.rs`: three Describe calls do not need aws-sdk-ec2).
     ec2: Ec2,
+    /// ElastiCache's Query API, signed the same way (live reads for `import`).
+    elasticache: Ec2,
     s3: s3::Client,
     sts: sts::Client,
     region: Option<String>,
@@ -75,22 +79,31 @@ impl AwsCloud {
                 region.as_deref().unwrap_or("<no region>")
             ),
         };
+        let ec2 = Ec2::new(
+            config.credentials_provider(),
+            config.region().map(|r| r.as_ref()).unwrap_or("us-east-1"),
+            std::env::var("AWS_ENDPOINT_URL_EC2")
+                .ok()
+                .as_deref()
+                .or(connection.endpoint_url.as_deref())
+                .or(config.endpoint_url()),
+            ATTEMPT_TIMEOUT,
+        );
+        let elasticache = ec2.elasticache(
+            std::env::var("AWS_ENDPOINT_URL_ELASTICACHE")
+                .ok()
+                .as_deref()
+                .or(connection.endpoint_url.as_deref())
+                .or(config.endpoint_url()),
+        );
         AwsCloud {
             cloudformation_endpoint: endpoint("cloudformation"),
             s3_endpoint: endpoint("s3"),
             sts_endpoint: endpoint("sts"),
             region,
             cloudformation: cfn::Client::new(&config),
-            ec2: Ec2::new(
-                config.credentials_provider(),
-                config.region().map(|r| r.as_ref()).unwrap_or("us-east-1"),
-                std::env::var("AWS_ENDPOINT_URL_EC2")
-                    .ok()
-                    .as_deref()
-                    .or(connection.endpoint_url.as_deref())
-                    .or(config.endpoint_url()),
-                ATTEMPT_TIMEOUT,
-            ),
+            ec2,
+            elasticache,
             // An emulator answers on one host: buckets go in the path, not the host name.
             s3: s3::Client::from_conf(
                 s3::config::Builder::from(&config)
@@ -151,6 +164,7 @@ impl AwsCloud {
                             .unwrap_or_default(),
                         logical_id: rc.logical_resource_id().unwrap_or_default().to_string(),
                         resource_type: rc.resource_type().unwrap_or_default().to_string(),
+                        physical_id: rc.physical_resource_id().map(str::to_string),
                         replacement: rc.replacement().map(|r| r.as_str().to_string()),
                         details: rc.details().iter().filter_map(change_detail).collect(),
                     });
@@ -379,6 +393,29 @@ fn http_reason(status: u16) -> Option<&'static str> {
     })
 }
 
+/// ElastiCache's answer for a name nothing has (`ReplicationGroupNotFoundFault`,
+/// `CacheSubnetGroupNotFoundFault`).
+fn is_not_found_code(err: &CloudError) -> bool {
+    matches!(err, CloudError::Api { code: Some(code), .. } if code.contains("NotFound"))
+}
+
+impl AwsCloud {
+    /// The tags of an ElastiCache resource (ListTagsForResource); none without an ARN.
+    async fn elasticache_tags(
+        &self,
+        arn: Option<&str>,
+    ) -> Result<Vec<(String, String)>, CloudError> {
+        let Some(arn) = arn else {
+            return Ok(Vec::new());
+        };
+        let answer = self
+            .elasticache
+            .query("ListTagsForResource", &[("ResourceName", arn)])
+            .await?;
+        Ok(live::elasticache_tags(&answer))
+    }
+}
+
 fn does_not_exist(err: &CloudError) -> bool {
     matches!(err, CloudError::Api { message, .. } if message.contains("does not exist"))
 }
@@ -476,7 +513,19 @@ impl Cloud for AwsCloud {
         let change_set_type = match request.change_set_type {
             ChangeSetType::Create => cfn::types::ChangeSetType::Create,
             ChangeSetType::Update => cfn::types::ChangeSetType::Update,
+            ChangeSetType::Import => cfn::types::ChangeSetType::Import,
         };
+        let to_import: Vec<cfn::types::ResourceToImport> = request
+            .resources_to_import
+            .iter()
+            .map(|r| {
+                cfn::types::ResourceToImport::builder()
+                    .resource_type(&r.resource_type)
+                    .logical_resource_id(&r.logical_id)
+                    .set_resource_identifier(Some(r.identifier.iter().cloned().collect()))
+                    .build()
+            })
+            .collect();
         let mut call = self.cloudformation.create_change_set();
         call = match &request.template_url {
             Some(url) => call.template_url(url),
@@ -490,6 +539,12 @@ impl Cloud for AwsCloud {
             .set_parameters(Some(parameters))
             .set_tags(Some(tags))
             .client_token(&request.client_token)
+            .set_resources_to_import((!to_import.is_empty()).then_some(to_import))
+            .set_deployment_mode(
+                request
+                    .revert_drift
+                    .then_some(cfn::types::DeploymentMode::RevertDrift),
+            )
             .send()
             .await
             .map_err(|e| error("CreateChangeSet", &self.cloudformation_endpoint, e))?;
@@ -925,6 +980,197 @@ impl Cloud for AwsCloud {
                         .unwrap_or_default(),
                     execution_status: c.execution_status().map(|s| s.as_str().to_string()),
                     creation_time: c.creation_time().map(|t| t.as_secs_f64()),
+                }
+            }));
+            token = output.next_token().map(str::to_string);
+            if token.is_none() {
+                return Ok(found);
+            }
+        }
+    }
+
+    async fn import_identifiers(
+        &self,
+        template_body: &str,
+    ) -> Result<Vec<IdentifierSummary>, CloudError> {
+        let output = self
+            .cloudformation
+            .get_template_summary()
+            .template_body(template_body)
+            .send()
+            .await
+            .map_err(|e| error("GetTemplateSummary", &self.cloudformation_endpoint, e))?;
+        Ok(output
+            .resource_identifier_summaries()
+            .iter()
+            .map(|s| IdentifierSummary {
+                resource_type: s.resource_type().unwrap_or_default().to_string(),
+                logical_ids: s.logical_resource_ids().to_vec(),
+                identifiers: s.resource_identifiers().to_vec(),
+            })
+            .collect())
+    }
+
+    async fn live_resource(
+        &self,
+        resource_type: &str,
+        identifier: &str,
+    ) -> Result<Option<LiveResource>, CloudError> {
+        match resource_type {
+            "AWS::EC2::SecurityGroup" => {
+                let groups = self
+                    .ec2
+                    .describe(
+                        "DescribeSecurityGroups",
+                        "securityGroupInfo",
+                        &[("group-id", identifier)],
+                    )
+                    .await?;
+                Ok(groups.first().map(live::security_group))
+            }
+            "AWS::ElastiCache::SubnetGroup" => {
+                let answer = match self
+                    .elasticache
+                    .query(
+                        "DescribeCacheSubnetGroups",
+                        &[("CacheSubnetGroupName", identifier)],
+                    )
+                    .await
+                {
+                    Ok(answer) => answer,
+                    Err(e) if is_not_found_code(&e) => return Ok(None),
+                    Err(e) => return Err(e),
+                };
+                let arn = live::subnet_group(&answer, Vec::new()).and_then(|g| g.arn);
+                let tags = self.elasticache_tags(arn.as_deref()).await?;
+                Ok(live::subnet_group(&answer, tags))
+            }
+            "AWS::ElastiCache::ReplicationGroup" => {
+                let answer = match self
+                    .elasticache
+                    .query(
+                        "DescribeReplicationGroups",
+                        &[("ReplicationGroupId", identifier)],
+                    )
+                    .await
+                {
+                    Ok(answer) => answer,
+                    Err(e) if is_not_found_code(&e) => return Ok(None),
+                    Err(e) => return Err(e),
+                };
+                let Some((first, member)) = live::replication_group(&answer, None, Vec::new())
+                else {
+                    return Ok(None);
+                };
+                let cluster = match &member {
+                    Some(id) => Some(
+                        self.elasticache
+                            .query("DescribeCacheClusters", &[("CacheClusterId", id)])
+                            .await?,
+                    ),
+                    None => None,
+                };
+                let tags = self.elasticache_tags(first.arn.as_deref()).await?;
+                Ok(live::replication_group(
+                    &answer,
+                    cluster.as_ref().and_then(live::cache_cluster),
+                    tags,
+                )
+                .map(|(live, _)| live))
+            }
+            other => Err(CloudError::Api {
+                operation: "reading live resources".to_string(),
+                code: None,
+                message: format!(
+                    "cfnforge cannot read resources of type {other} (it reads {})",
+                    live::READABLE.join(", ")
+                ),
+            }),
+        }
+    }
+
+    async fn detect_stack_drift(&self, stack: &str) -> Result<String, CloudError> {
+        let output = self
+            .cloudformation
+            .detect_stack_drift()
+            .stack_name(stack)
+            .send()
+            .await
+            .map_err(|e| error("DetectStackDrift", &self.cloudformation_endpoint, e))?;
+        Ok(output
+            .stack_drift_detection_id()
+            .unwrap_or_default()
+            .to_string())
+    }
+
+    async fn drift_detection_status(
+        &self,
+        detection_id: &str,
+    ) -> Result<DriftDetection, CloudError> {
+        let output = self
+            .cloudformation
+            .describe_stack_drift_detection_status()
+            .stack_drift_detection_id(detection_id)
+            .send()
+            .await
+            .map_err(|e| {
+                error(
+                    "DescribeStackDriftDetectionStatus",
+                    &self.cloudformation_endpoint,
+                    e,
+                )
+            })?;
+        Ok(DriftDetection {
+            detection_status: output
+                .detection_status()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
+            stack_drift_status: output.stack_drift_status().map(|s| s.as_str().to_string()),
+            reason: output.detection_status_reason().map(str::to_string),
+            drifted_resources: output.drifted_stack_resource_count().unwrap_or_default(),
+        })
+    }
+
+    async fn resource_drifts(&self, stack: &str) -> Result<Vec<ResourceDrift>, CloudError> {
+        let mut found = Vec::new();
+        let mut token = None;
+        loop {
+            let output = self
+                .cloudformation
+                .describe_stack_resource_drifts()
+                .stack_name(stack)
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| {
+                    error(
+                        "DescribeStackResourceDrifts",
+                        &self.cloudformation_endpoint,
+                        e,
+                    )
+                })?;
+            found.extend(output.stack_resource_drifts().iter().map(|d| {
+                ResourceDrift {
+                    logical_id: d.logical_resource_id().unwrap_or_default().to_string(),
+                    physical_id: d.physical_resource_id().map(str::to_string),
+                    resource_type: d.resource_type().unwrap_or_default().to_string(),
+                    status: d
+                        .stack_resource_drift_status()
+                        .map(|s| s.as_str().to_string())
+                        .unwrap_or_default(),
+                    differences: d
+                        .property_differences()
+                        .iter()
+                        .map(|p| PropertyDifference {
+                            path: p.property_path().unwrap_or_default().to_string(),
+                            expected: p.expected_value().unwrap_or_default().to_string(),
+                            actual: p.actual_value().unwrap_or_default().to_string(),
+                            kind: p
+                                .difference_type()
+                                .map(|t| t.as_str().to_string())
+                                .unwrap_or_default(),
+                        })
+                        .collect(),
                 }
             }));
             token = output.next_token().map(str::to_string);

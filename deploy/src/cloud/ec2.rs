@@ -152,9 +152,18 @@ fn unescape(text: &str) -> String {
 
 /// The body of a Query request: the action, the API version and the filters, form-encoded.
 pub fn query_body(action: &str, filters: &[(&str, &str)], next_token: Option<&str>) -> String {
+    query_body_of(API_VERSION, action, filters, next_token)
+}
+
+fn query_body_of(
+    version: &str,
+    action: &str,
+    filters: &[(&str, &str)],
+    next_token: Option<&str>,
+) -> String {
     let mut form = form_urlencoded::Serializer::new(String::new());
     form.append_pair("Action", action);
-    form.append_pair("Version", API_VERSION);
+    form.append_pair("Version", version);
     for (i, (name, value)) in filters.iter().enumerate() {
         form.append_pair(&format!("Filter.{}.Name", i + 1), name);
         form.append_pair(&format!("Filter.{}.Value.1", i + 1), value);
@@ -177,6 +186,9 @@ pub struct Ec2 {
     endpoint: String,
     /// Longest wait for one call (connect, send, read the answer).
     timeout: Duration,
+    /// The signing name and API version: EC2's, or another Query API's (ElastiCache).
+    service: &'static str,
+    version: &'static str,
 }
 
 impl std::fmt::Debug for Ec2 {
@@ -217,7 +229,44 @@ impl Ec2 {
             region: region.to_string(),
             endpoint,
             timeout,
+            service: "ec2",
+            version: API_VERSION,
         }
+    }
+
+    /// ElastiCache's Query API (version 2015-02-02) in the same region, with the same
+    /// credentials: the same signed form POST, answered with XML (ElastiCache API Reference,
+    /// "Making Query requests"). `endpoint` as for [`Ec2::new`].
+    pub fn elasticache(&self, endpoint: Option<&str>) -> Ec2 {
+        let region = self.region.as_str();
+        let endpoint = match endpoint {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None if region.starts_with("cn-") => {
+                format!("https://elasticache.{region}.amazonaws.com.cn")
+            }
+            None => format!("https://elasticache.{region}.amazonaws.com"),
+        };
+        Ec2 {
+            endpoint,
+            service: "elasticache",
+            version: "2015-02-02",
+            ..self.clone()
+        }
+    }
+
+    /// One Query action with plain parameters (`Name=Value`), not paged: its answer.
+    pub async fn query(
+        &self,
+        action: &str,
+        params: &[(&str, &str)],
+    ) -> Result<Element, CloudError> {
+        let mut form = form_urlencoded::Serializer::new(String::new());
+        form.append_pair("Action", action);
+        form.append_pair("Version", self.version);
+        for (name, value) in params {
+            form.append_pair(name, value);
+        }
+        self.call(action, form.finish()).await
     }
 
     /// Runs a Describe action with filters, following `nextToken`; the `<item>`s of `set`.
@@ -230,7 +279,7 @@ impl Ec2 {
         let mut items = Vec::new();
         let mut token: Option<String> = None;
         loop {
-            let body = query_body(action, filters, token.as_deref());
+            let body = query_body_of(self.version, action, filters, token.as_deref());
             let answer = self.call(action, body).await?;
             items.extend(answer.items(set).cloned());
             token = answer
@@ -266,7 +315,7 @@ impl Ec2 {
         let params = v4::SigningParams::builder()
             .identity(&identity)
             .region(&self.region)
-            .name("ec2")
+            .name(self.service)
             .time(SystemTime::now())
             .settings(SigningSettings::default())
             .build()

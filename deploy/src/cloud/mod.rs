@@ -3,6 +3,7 @@
 
 pub mod aws;
 pub mod ec2;
+pub mod live;
 
 use std::future::Future;
 
@@ -24,6 +25,26 @@ pub struct StackDescription {
 pub enum ChangeSetType {
     Create,
     Update,
+    /// Takes existing resources into the stack (`ResourcesToImport`); creates nothing.
+    Import,
+}
+
+/// A resource an IMPORT change set takes over (`ResourceToImport`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceToImport {
+    pub resource_type: String,
+    pub logical_id: String,
+    /// The type's primary identifier properties and their values (`ResourceIdentifier`).
+    pub identifier: Vec<(String, String)>,
+}
+
+/// Which types of a template CloudFormation can import, and by which properties
+/// (GetTemplateSummary's `ResourceIdentifierSummaries`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct IdentifierSummary {
+    pub resource_type: String,
+    pub logical_ids: Vec<String>,
+    pub identifiers: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +61,11 @@ pub struct ChangeSetRequest {
     /// Sent as `ClientToken`: the same for every retry of this one request, so a retry after a
     /// lost response does not make a second change set.
     pub client_token: String,
+    /// For [`ChangeSetType::Import`]: what to take over.
+    pub resources_to_import: Vec<ResourceToImport>,
+    /// `DeploymentMode=REVERT_DRIFT`: the change set also puts drifted resources back to the
+    /// template.
+    pub revert_drift: bool,
 }
 
 /// A change set and the resource changes it holds.
@@ -62,6 +88,8 @@ pub struct ResourceChange {
     pub action: String,
     pub logical_id: String,
     pub resource_type: String,
+    /// The resource's physical ID where the change set names it (an Import's identifier).
+    pub physical_id: Option<String>,
     /// True, False or Conditional; `None` where the endpoint does not report it.
     pub replacement: Option<String>,
     /// For a Modify: what changes, attribute by attribute (`Details` in DescribeChangeSet).
@@ -311,6 +339,96 @@ pub trait Cloud {
         &self,
         stack: &str,
     ) -> impl Future<Output = Result<Vec<ChangeSetSummary>, CloudError>>;
+    // -- import: which types CloudFormation imports, and what exists --
+    /// GetTemplateSummary's `ResourceIdentifierSummaries` for a template body: the types
+    /// CloudFormation can import and the properties that identify them.
+    fn import_identifiers(
+        &self,
+        _template_body: &str,
+    ) -> impl Future<Output = Result<Vec<IdentifierSummary>, CloudError>> {
+        async { Err(unsupported("GetTemplateSummary")) }
+    }
+    /// The live configuration of an existing resource, in CloudFormation's property shape
+    /// (as a template would set it); `None` when nothing has that identifier. Types the
+    /// implementation cannot read are an error.
+    fn live_resource(
+        &self,
+        _resource_type: &str,
+        _identifier: &str,
+    ) -> impl Future<Output = Result<Option<LiveResource>, CloudError>> {
+        async { Err(unsupported("reading live resources")) }
+    }
+    // -- drift --
+    /// DetectStackDrift: starts a detection; its ID.
+    fn detect_stack_drift(&self, _stack: &str) -> impl Future<Output = Result<String, CloudError>> {
+        async { Err(unsupported("DetectStackDrift")) }
+    }
+    /// DescribeStackDriftDetectionStatus.
+    fn drift_detection_status(
+        &self,
+        _detection_id: &str,
+    ) -> impl Future<Output = Result<DriftDetection, CloudError>> {
+        async { Err(unsupported("DescribeStackDriftDetectionStatus")) }
+    }
+    /// DescribeStackResourceDrifts, every page: the last detection's result per resource.
+    fn resource_drifts(
+        &self,
+        _stack: &str,
+    ) -> impl Future<Output = Result<Vec<ResourceDrift>, CloudError>> {
+        async { Err(unsupported("DescribeStackResourceDrifts")) }
+    }
+}
+
+/// A drift detection's progress (DescribeStackDriftDetectionStatus).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DriftDetection {
+    /// DETECTION_IN_PROGRESS, DETECTION_FAILED, DETECTION_COMPLETE.
+    pub detection_status: String,
+    /// DRIFTED, IN_SYNC, UNKNOWN, NOT_CHECKED.
+    pub stack_drift_status: Option<String>,
+    pub reason: Option<String>,
+    pub drifted_resources: i32,
+}
+
+/// One resource's drift (a `StackResourceDrift`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResourceDrift {
+    pub logical_id: String,
+    pub physical_id: Option<String>,
+    pub resource_type: String,
+    /// IN_SYNC, MODIFIED, DELETED, NOT_CHECKED.
+    pub status: String,
+    pub differences: Vec<PropertyDifference>,
+}
+
+/// A property whose actual value is not the expected one (`PropertyDifference`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PropertyDifference {
+    /// `/SecurityGroupIngress/1`.
+    pub path: String,
+    pub expected: String,
+    pub actual: String,
+    /// ADD, REMOVE, NOT_EQUAL.
+    pub kind: String,
+}
+
+/// A resource as it exists, read through the service's own API.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LiveResource {
+    /// The physical ID CloudFormation will know it by (`Ref`).
+    pub physical_id: String,
+    /// Its properties, named and shaped as in a template.
+    pub properties: serde_json::Map<String, serde_json::Value>,
+    /// Its ARN, where the describe call gives one.
+    pub arn: Option<String>,
+}
+
+fn unsupported(what: &str) -> CloudError {
+    CloudError::Api {
+        operation: what.to_string(),
+        code: None,
+        message: format!("{what} is not available here"),
+    }
 }
 
 /// A subnet or security group and a name it is known by (Name tag, or group name).

@@ -54,6 +54,10 @@ struct State {
     change_set_requests: Vec<ChangeSetRequest>,
     /// The stack's change sets, as ListChangeSets shows them; cfnforge's is "cs-1".
     change_sets: Vec<ChangeSetSummary>,
+    /// GetTemplateSummary's ResourceIdentifierSummaries.
+    identifiers: Vec<crate::cloud::IdentifierSummary>,
+    /// What exists, by identifier.
+    live: Vec<(String, crate::cloud::LiveResource)>,
 }
 
 struct Scripted(RefCell<State>);
@@ -319,6 +323,27 @@ impl Cloud for Scripted {
     async fn list_change_sets(&self, _stack: &str) -> Result<Vec<ChangeSetSummary>, CloudError> {
         self.call("ListChangeSets")?;
         Ok(self.0.borrow().change_sets.clone())
+    }
+    async fn import_identifiers(
+        &self,
+        _template_body: &str,
+    ) -> Result<Vec<crate::cloud::IdentifierSummary>, CloudError> {
+        self.call("GetTemplateSummary")?;
+        Ok(self.0.borrow().identifiers.clone())
+    }
+    async fn live_resource(
+        &self,
+        resource_type: &str,
+        identifier: &str,
+    ) -> Result<Option<crate::cloud::LiveResource>, CloudError> {
+        self.call(&format!("Read {resource_type} {identifier}"))?;
+        Ok(self
+            .0
+            .borrow()
+            .live
+            .iter()
+            .find(|(id, _)| id == identifier)
+            .map(|(_, live)| live.clone()))
     }
 }
 
@@ -1088,6 +1113,7 @@ fn a_stack_left_in_review_is_deleted_and_created_again() {
 
 mod exports;
 mod faults;
+mod import;
 mod network;
 mod order;
 mod states;

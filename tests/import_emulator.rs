@@ -1,0 +1,441 @@
+//! `cfnforge import` end to end against the emulator: the seed page's resources made as the
+//! console makes them (EC2 and ElastiCache calls), then adopted into the stack.
+
+mod common;
+
+use common::{Emulator, cfnforge_on as cfnforge, text, workspace, write_stack};
+use serde_json::{Value, json};
+
+const SEED: &str = include_str!("../stacks/bandup-redis.yaml");
+
+/// What the console page makes, by hand. `at_rest`: encryption at rest (on in the seed page);
+/// `cache`: whether step 3 (the cache) was done.
+struct Console {
+    security_group: String,
+}
+
+fn click_through(emulator: &Emulator, backend_sg: &str, at_rest: bool, cache: bool) -> Console {
+    let backend = emulator.call(
+        "ec2",
+        "describe_security_groups",
+        json!({"GroupIds": [backend_sg]}),
+    );
+    let vpc = backend["SecurityGroups"][0]["VpcId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // 1. EC2 > Security Groups > Create: redis-sg, TCP 6379 from ecs-backend-sg.
+    let group = emulator.call(
+        "ec2",
+        "create_security_group",
+        json!({"GroupName": "redis-sg", "Description": "redis-sg", "VpcId": vpc}),
+    );
+    let security_group = group["GroupId"].as_str().unwrap().to_string();
+    emulator.call(
+        "ec2",
+        "authorize_security_group_ingress",
+        json!({"GroupId": security_group, "IpPermissions": [{
+            "IpProtocol": "tcp", "FromPort": 6379, "ToPort": 6379,
+            "UserIdGroupPairs": [{"GroupId": backend_sg}]
+        }]}),
+    );
+    // 2. ElastiCache > Subnet groups > Create: the two private database subnets.
+    let subnets = emulator.call(
+        "ec2",
+        "describe_subnets",
+        json!({"Filters": [{"Name": "vpc-id", "Values": [vpc]}]}),
+    );
+    let subnet_ids: Vec<Value> = subnets["Subnets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["SubnetId"].clone())
+        .collect();
+    emulator.call(
+        "elasticache",
+        "create_cache_subnet_group",
+        json!({
+            "CacheSubnetGroupName": "bandup-cached-subnet-group",
+            "CacheSubnetGroupDescription": "bandup private database subnets",
+            "SubnetIds": subnet_ids
+        }),
+    );
+    // 3. ElastiCache > Caches > Create: Valkey, cluster mode disabled, no replicas.
+    if cache {
+        emulator.call(
+            "elasticache",
+            "create_replication_group",
+            json!({
+                "ReplicationGroupId": "bandup-redis",
+                "ReplicationGroupDescription": "in memory db for bandup",
+                "Engine": "valkey", "EngineVersion": "8.0",
+                "CacheNodeType": "cache.t3.micro", "NumCacheClusters": 1,
+                "NetworkType": "ipv4",
+                "CacheSubnetGroupName": "bandup-cached-subnet-group",
+                "SecurityGroupIds": [security_group],
+                "AtRestEncryptionEnabled": at_rest,
+                "TransitEncryptionEnabled": true,
+                "SnapshotRetentionLimit": 1
+            }),
+        );
+    }
+    Console { security_group }
+}
+
+/// The seed stack file with the console group's description, which CloudFormation cannot
+/// change without replacing the group.
+fn seed_with_console_description() -> String {
+    SEED.replace(
+        "    name: redis-sg\n",
+        "    name: redis-sg\n    description: redis-sg\n",
+    )
+}
+
+fn stack_resources(emulator: &Emulator) -> Vec<(String, String)> {
+    let listed = emulator.call(
+        "cloudformation",
+        "list_stack_resources",
+        json!({"StackName": "bandup-redis"}),
+    );
+    listed["StackResourceSummaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["LogicalResourceId"].as_str().unwrap().to_string(),
+                r["PhysicalResourceId"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn stack_status(emulator: &Emulator) -> String {
+    let stacks = emulator.call(
+        "cloudformation",
+        "describe_stacks",
+        json!({"StackName": "bandup-redis"}),
+    );
+    stacks["Stacks"][0]["StackStatus"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn import_adopts_the_console_cache_without_creating_anything() {
+    let emulator = Emulator::start();
+    let backend_sg = emulator.create_network();
+    let console = click_through(&emulator, &backend_sg, true, true);
+    let before = emulator.replication_group().unwrap();
+    let dir = workspace(SEED);
+    let d = dir.path();
+
+    // The seed stack file as it is: the group's description differs, and that would replace
+    // the group. Refused before anything runs, naming the stack-file key.
+    let refused = cfnforge(&emulator, d, &["import", "bandup-redis", "--dry-run"]);
+    let shown = text(&refused);
+    assert_eq!(refused.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("BandupRedisSecurityGroup.GroupDescription: redis-sg in AWS")
+            && shown.contains("cache.security_group.description"),
+        "{shown}"
+    );
+
+    write_stack(d, &seed_with_console_description());
+    let dry = cfnforge(&emulator, d, &["import", "bandup-redis", "--dry-run"]);
+    let shown = text(&dry);
+    assert_eq!(dry.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains(&format!(
+            "= AWS::EC2::SecurityGroup BandupRedisSecurityGroup (Id {})",
+            console.security_group
+        )) && shown.contains("= AWS::ElastiCache::ReplicationGroup BandupRedis (ReplicationGroupId bandup-redis)")
+            && shown.contains("~ BandupRedisSubnetGroup.Description: bandup private database subnets -> Subnets of Valkey cache bandup-redis")
+            && shown.contains("dry run: nothing was changed"),
+        "{shown}"
+    );
+    let none = emulator.call("cloudformation", "list_stacks", json!({}));
+    assert_eq!(
+        none["StackSummaries"],
+        json!([]),
+        "the dry run made no stack"
+    );
+
+    let imported = cfnforge(&emulator, d, &["import", "bandup-redis", "--yes"]);
+    let shown = text(&imported);
+    assert_eq!(imported.status.code(), Some(0), "{shown}");
+    assert!(shown.contains("IMPORT_COMPLETE"), "{shown}");
+    assert_eq!(stack_status(&emulator), "UPDATE_COMPLETE", "{shown}");
+    let resources = stack_resources(&emulator);
+    assert_eq!(
+        resources,
+        [
+            (
+                "BandupRedisSecurityGroup".to_string(),
+                console.security_group.clone()
+            ),
+            (
+                "BandupRedisSubnetGroup".to_string(),
+                "bandup-cached-subnet-group".to_string()
+            ),
+            ("BandupRedis".to_string(), "bandup-redis".to_string()),
+        ]
+    );
+    // The same replication group, still one.
+    let groups = emulator.call("elasticache", "describe_replication_groups", json!({}));
+    assert_eq!(groups["ReplicationGroups"].as_array().unwrap().len(), 1);
+    let after = emulator.replication_group().unwrap();
+    assert_eq!(after["ARN"], before["ARN"]);
+    assert_eq!(
+        after["ReplicationGroupCreateTime"],
+        before["ReplicationGroupCreateTime"]
+    );
+    let security_groups = emulator.call(
+        "ec2",
+        "describe_security_groups",
+        json!({"Filters": [{"Name": "group-name", "Values": ["redis-sg"]}]}),
+    );
+    assert_eq!(
+        security_groups["SecurityGroups"].as_array().unwrap().len(),
+        1
+    );
+    assert_eq!(
+        security_groups["SecurityGroups"][0]["GroupId"],
+        console.security_group.as_str()
+    );
+
+    // The deploy after the import changed in place what differed.
+    assert_eq!(
+        security_groups["SecurityGroups"][0]["Tags"],
+        json!([{"Key": "project", "Value": "bandup"}])
+    );
+    let subnet_group = emulator.call(
+        "elasticache",
+        "describe_cache_subnet_groups",
+        json!({"CacheSubnetGroupName": "bandup-cached-subnet-group"}),
+    );
+    assert_eq!(
+        subnet_group["CacheSubnetGroups"][0]["CacheSubnetGroupDescription"],
+        "Subnets of Valkey cache bandup-redis"
+    );
+
+    let again = cfnforge(&emulator, d, &["deploy", "bandup-redis", "--yes"]);
+    assert_eq!(again.status.code(), Some(0), "{}", text(&again));
+    assert!(text(&again).contains("no changes"), "{}", text(&again));
+}
+
+#[test]
+fn a_console_cache_without_encryption_at_rest_is_refused_with_the_key_to_change() {
+    let emulator = Emulator::start();
+    let backend_sg = emulator.create_network();
+    click_through(&emulator, &backend_sg, false, true);
+    let dir = workspace(&seed_with_console_description());
+    let d = dir.path();
+
+    let refused = cfnforge(&emulator, d, &["import", "bandup-redis", "--yes"]);
+    let shown = text(&refused);
+    assert_eq!(refused.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("! BandupRedis.AtRestEncryptionEnabled: false in AWS, true in the stack file (stack-file key cache.encryption.at_rest)")
+            && shown.contains("`cache.encryption.at_rest: false`")
+            && shown.contains("nothing was changed"),
+        "{shown}"
+    );
+    let none = emulator.call("cloudformation", "list_stacks", json!({}));
+    assert_eq!(none["StackSummaries"], json!([]), "no stack: {shown}");
+
+    // With the stack file saying what exists (and why the rule against it stands), the
+    // import goes through.
+    write_stack(
+        d,
+        &(seed_with_console_description().replace("at_rest: true", "at_rest: false")
+            + "  - rule: CF-EC-001\n    resource: BandupRedis\n    reason: made in the console without encryption at rest; turning it on replaces the cache\n"),
+    );
+    let imported = cfnforge(&emulator, d, &["import", "bandup-redis", "--yes"]);
+    assert_eq!(imported.status.code(), Some(0), "{}", text(&imported));
+    assert_eq!(stack_resources(&emulator).len(), 3);
+}
+
+#[test]
+fn import_takes_the_two_that_exist_and_deploy_creates_the_third() {
+    let emulator = Emulator::start();
+    let backend_sg = emulator.create_network();
+    // The console page done up to step 2: no cache yet.
+    let console = click_through(&emulator, &backend_sg, true, false);
+    let dir = workspace(&seed_with_console_description());
+    let d = dir.path();
+
+    let dry = cfnforge(&emulator, d, &["import", "bandup-redis", "--dry-run"]);
+    let shown = text(&dry);
+    assert_eq!(dry.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains("not found, created by the deploy after the import:\n  + AWS::ElastiCache::ReplicationGroup BandupRedis"),
+        "{shown}"
+    );
+
+    let imported = cfnforge(&emulator, d, &["import", "bandup-redis", "--yes"]);
+    let shown = text(&imported);
+    assert_eq!(imported.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains("imported BandupRedisSecurityGroup, BandupRedisSubnetGroup\n"),
+        "{shown}"
+    );
+    assert_eq!(
+        stack_resources(&emulator),
+        [
+            (
+                "BandupRedisSecurityGroup".to_string(),
+                console.security_group.clone()
+            ),
+            (
+                "BandupRedisSubnetGroup".to_string(),
+                "bandup-cached-subnet-group".to_string()
+            ),
+            ("BandupRedis".to_string(), "bandup-redis".to_string()),
+        ]
+    );
+    let group = emulator
+        .replication_group()
+        .expect("the deploy created the cache");
+    assert_eq!(group["AtRestEncryptionEnabled"], true);
+    assert!(
+        shown.contains("BandupRedisPrimaryEndpointAddress = "),
+        "{shown}"
+    );
+    let again = cfnforge(&emulator, d, &["deploy", "bandup-redis", "--yes"]);
+    assert!(text(&again).contains("no changes"), "{}", text(&again));
+}
+
+#[test]
+fn drift_shows_a_rule_added_by_hand_and_revert_drift_puts_it_back() {
+    let emulator = Emulator::start();
+    emulator.create_network();
+    let dir = workspace(SEED);
+    let d = dir.path();
+    let deployed = cfnforge(&emulator, d, &["deploy", "bandup-redis", "--yes"]);
+    assert_eq!(deployed.status.code(), Some(0), "{}", text(&deployed));
+
+    let clean = cfnforge(&emulator, d, &["drift", "bandup-redis", "--fail"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", text(&clean));
+    assert!(
+        text(&clean).contains("bandup-redis: no drift (3 resources in sync)"),
+        "{}",
+        text(&clean)
+    );
+
+    // Someone opens the cache's port to the world in the console.
+    let (_, group) = stack_resources(&emulator)
+        .into_iter()
+        .find(|(logical_id, _)| logical_id == "BandupRedisSecurityGroup")
+        .unwrap();
+    emulator.call(
+        "ec2",
+        "authorize_security_group_ingress",
+        json!({"GroupId": group, "IpPermissions": [{
+            "IpProtocol": "tcp", "FromPort": 6379, "ToPort": 6379,
+            "IpRanges": [{"CidrIp": "0.0.0.0/0"}]
+        }]}),
+    );
+    let drifted = cfnforge(&emulator, d, &["drift", "bandup-redis", "--fail"]);
+    let shown = text(&drifted);
+    assert_eq!(drifted.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("bandup-redis: drifted (1 of 3 resources)")
+            && shown.contains(&format!("~ AWS::EC2::SecurityGroup BandupRedisSecurityGroup ({group})"))
+            && shown.contains(r#"+ /SecurityGroupIngress/1: {"IpProtocol": "tcp", "FromPort": 6379, "ToPort": 6379, "CidrIp": "0.0.0.0/0"} (not in the template) [security]"#),
+        "{shown}"
+    );
+    // Without --fail, drift is reported and the command succeeds.
+    let reported = cfnforge(&emulator, d, &["drift", "bandup-redis"]);
+    assert_eq!(reported.status.code(), Some(0), "{}", text(&reported));
+
+    // diff --drift shows it beside the template's changes (none) and fails with --fail.
+    let diffed = cfnforge(&emulator, d, &["diff", "bandup-redis", "--drift", "--fail"]);
+    let shown = text(&diffed);
+    assert_eq!(diffed.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("Stack bandup-redis: no differences\nDrift (changes made outside CloudFormation):\nbandup-redis: drifted (1 of 3 resources)")
+            && shown.contains("[security]"),
+        "{shown}"
+    );
+
+    // A deploy compares templates: the same template is no change, and the rule stays.
+    let plain = cfnforge(&emulator, d, &["deploy", "bandup-redis", "--yes"]);
+    assert!(text(&plain).contains("no changes"), "{}", text(&plain));
+    let still = cfnforge(&emulator, d, &["drift", "bandup-redis", "--fail"]);
+    assert_eq!(still.status.code(), Some(1), "{}", text(&still));
+
+    // --revert-drift puts the group back to the template, and drift is then clean.
+    let reverted = cfnforge(
+        &emulator,
+        d,
+        &["deploy", "bandup-redis", "--revert-drift", "--yes"],
+    );
+    let shown = text(&reverted);
+    assert_eq!(reverted.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains("Modify  BandupRedisSecurityGroup") && shown.contains("UPDATE_COMPLETE"),
+        "{shown}"
+    );
+    let rules = emulator.call(
+        "ec2",
+        "describe_security_groups",
+        json!({"GroupIds": [group]}),
+    );
+    assert_eq!(
+        rules["SecurityGroups"][0]["IpPermissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["IpRanges"].as_array().unwrap().len())
+            .sum::<usize>(),
+        0,
+        "the open rule is gone: {rules}"
+    );
+    let clean = cfnforge(&emulator, d, &["drift", "bandup-redis", "--fail"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", text(&clean));
+    assert!(text(&clean).contains("no drift"), "{}", text(&clean));
+}
+
+#[test]
+fn deploy_says_when_a_resource_it_updates_has_drifted() {
+    let emulator = Emulator::start();
+    emulator.create_network();
+    let dir = workspace(SEED);
+    let d = dir.path();
+    let deployed = cfnforge(&emulator, d, &["deploy", "bandup-redis", "--yes"]);
+    assert_eq!(deployed.status.code(), Some(0), "{}", text(&deployed));
+    let (_, group) = stack_resources(&emulator)
+        .into_iter()
+        .find(|(logical_id, _)| logical_id == "BandupRedisSecurityGroup")
+        .unwrap();
+    emulator.call(
+        "ec2",
+        "authorize_security_group_ingress",
+        json!({"GroupId": group, "IpPermissions": [{
+            "IpProtocol": "tcp", "FromPort": 6379, "ToPort": 6379,
+            "IpRanges": [{"CidrIp": "10.9.0.0/16"}]
+        }]}),
+    );
+    let drift = cfnforge(&emulator, d, &["drift", "bandup-redis"]);
+    assert!(text(&drift).contains("drifted"), "{}", text(&drift));
+
+    // A new tag updates every resource, the drifted group too.
+    write_stack(
+        d,
+        &SEED.replace(
+            "tags: { project: bandup }",
+            "tags: { project: bandup, team: backend }",
+        ),
+    );
+    let updated = cfnforge(&emulator, d, &["deploy", "bandup-redis", "--yes"]);
+    let shown = text(&updated);
+    assert_eq!(updated.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains(
+            "bandup-redis: BandupRedisSecurityGroup had drifted when drift was last detected"
+        ),
+        "{shown}"
+    );
+}
