@@ -25,6 +25,23 @@ fn deploy_creates_the_seed_cache_updates_it_and_destroy_removes_it() {
             && shown.contains("+ AWS::ElastiCache::ReplicationGroup BandupRedis"),
         "{shown}"
     );
+    // Piped: no colour; --color always: green additions, red marks.
+    assert!(!shown.contains('\x1b'), "{shown}");
+    let coloured = text(&cfnforge(
+        &emulator,
+        d,
+        &["diff", "bandup-redis", "--color", "always"],
+    ));
+    assert!(
+        coloured.contains("\x1b[32m+ AWS::ElastiCache::ReplicationGroup BandupRedis\x1b[0m"),
+        "{coloured}"
+    );
+    let never = text(&cfnforge(
+        &emulator,
+        d,
+        &["diff", "bandup-redis", "--color", "never"],
+    ));
+    assert!(!never.contains('\x1b'), "{never}");
 
     // create: names resolved, outputs printed and written.
     let outputs = outputs_file(d);
@@ -154,6 +171,25 @@ fn deploy_creates_the_seed_cache_updates_it_and_destroy_removes_it() {
             .replace("backup_retention_days: 1", "backup_retention_days: 2")
             .replace("port: 6379", "port: 6380"),
     );
+    // diff says so first, with the same words.
+    let diffed = text(&cfnforge(&emulator, d, &["diff", "bandup-redis"]));
+    assert!(
+        diffed.contains("~ AWS::ElastiCache::ReplicationGroup BandupRedis [replacement, data at risk]")
+            && diffed.contains("! deploy would refuse this: CloudFormation would refuse this deploy (\"cannot update a stack when a custom-named resource requires replacing\"): BandupRedis (AWS::ElastiCache::ReplicationGroup) must be replaced because Port changed, but its ReplicationGroupId is fixed to \"bandup-redis\"")
+            && diffed.contains("! deploy would refuse this: stateful resources at risk: BandupRedis (AWS::ElastiCache::ReplicationGroup) would be replaced\n    its data is lost unless a snapshot is restored; if that is intended, deploy again with --allow-replacement"),
+        "{diffed}"
+    );
+    let json = cfnforge(&emulator, d, &["diff", "bandup-redis", "--format", "json"]);
+    let document: Value = serde_json::from_slice(&json.stdout).unwrap();
+    let refusals = document["stacks"][0]["refusals"].as_array().unwrap();
+    assert_eq!(refusals.len(), 2, "{document}");
+    assert!(
+        refusals[0]["remedy"]
+            .as_str()
+            .unwrap()
+            .starts_with("give the resource a new name"),
+        "{document}"
+    );
     let refused = cfnforge(
         &emulator,
         d,
@@ -214,12 +250,46 @@ fn a_failing_deploy_reports_the_reason_and_exits_1() {
         }),
     );
     let dir = workspace(SEED);
-    let failed = cfnforge(&emulator, dir.path(), &["deploy", "--yes"]);
+    // A stack of other names deploys before it: only its outputs are written.
+    std::fs::write(
+        dir.path().join("stacks/a-first.yaml"),
+        SEED.replace("stack: bandup-redis", "stack: bandup-first")
+            .replace("id: bandup-redis", "id: bandup-first")
+            .replace("name: redis-sg", "name: first-sg")
+            .replace(
+                "name: bandup-cached-subnet-group",
+                "name: first-subnet-group",
+            )
+            .replace("resource: BandupRedis", "resource: BandupFirst"),
+    )
+    .unwrap();
+    let outputs = outputs_file(dir.path());
+    let failed = cfnforge(
+        &emulator,
+        dir.path(),
+        &[
+            "deploy",
+            "--all",
+            "--yes",
+            "--outputs-file",
+            outputs.to_str().unwrap(),
+        ],
+    );
     let shown = text(&failed);
     assert_eq!(failed.status.code(), Some(1), "{shown}");
     assert!(
         shown.contains("error:") && shown.contains("bandup-cached-subnet-group"),
         "{shown}"
+    );
+    assert!(
+        shown.contains("outputs.json: written with the outputs of bandup-first only; not deployed: bandup-redis"),
+        "{shown}"
+    );
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&outputs).unwrap()).unwrap();
+    assert_eq!(
+        written.as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["bandup-first"],
+        "{written}"
     );
 }
 

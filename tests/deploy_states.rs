@@ -84,7 +84,7 @@ fn ctrl_c_at_a_later_question_stops_there_even_after_an_earlier_stack_was_follow
     let (code, transcript) = on_terminal(
         &emulator,
         dir.path(),
-        &["deploy"],
+        &["deploy", "--all"],
         json!([
             ["expect", "Deploy them?"],
             ["send", "y\r"],

@@ -40,6 +40,7 @@ pub use order::{Ran, in_order};
 pub use resolve::resolve;
 pub(crate) use retry::retry;
 use retry::unique_name;
+pub use safety::refusals;
 pub use upload::{EXPIRE_DAYS, Staged, default_bucket, template_key};
 
 use follow::{event_ids, wait_for_change_set};
@@ -72,6 +73,11 @@ pub trait Ui {
     fn following(&mut self, _active: bool) {}
     /// Whether the user asked to stop following (Ctrl-C) since following began.
     fn interrupted(&self) -> bool;
+    /// A phase begins (resolving names, creating the change set, ...): a line, and the label
+    /// of whatever shows that deploy is busy.
+    fn phase(&mut self, label: &str) {
+        self.info(label);
+    }
 }
 
 /// When deploy asks before executing a change set.
@@ -137,6 +143,8 @@ pub struct DeployOptions {
     pub pacing: Pacing,
     /// Where templates over 51,200 bytes go (`--bucket`); cfnforge's own bucket when unset.
     pub bucket: Option<String>,
+    /// Say which account the deploy goes to (STS GetCallerIdentity), after the names are found.
+    pub show_account: bool,
 }
 
 /// How a deploy ended well.
@@ -310,10 +318,16 @@ pub async fn deploy<C: Cloud>(
     ui: &mut dyn Ui,
 ) -> Result<DeployOutcome, DeployError> {
     let pacing = &options.pacing;
-    let started = Instant::now();
     let stack = request.stack_name.as_str();
     if request.template_body.len() > cfnforge::checks::MAX_BODY_BYTES {
         return Err(DeployError::TemplateTooLarge(request.template_body.len()));
+    }
+    if !request.lookups.is_empty() {
+        let names: usize = request.lookups.iter().map(|l| l.names.len()).sum();
+        ui.phase(&format!(
+            "{stack}: resolving {names} name{} through EC2",
+            if names == 1 { "" } else { "s" }
+        ));
     }
     let parameters = resolve(
         cloud,
@@ -323,8 +337,27 @@ pub async fn deploy<C: Cloud>(
         pacing,
     )
     .await?;
+    for (parameter, value) in &parameters {
+        let from = match request.lookups.iter().find(|l| &l.parameter == parameter) {
+            _ if options.parameters.iter().any(|(k, _)| k == parameter) => {
+                "--parameter".to_string()
+            }
+            Some(lookup) => lookup.names.join(", "),
+            None => continue,
+        };
+        ui.info(&format!("  {parameter} = {value}  ({from})"));
+    }
+    if options.show_account {
+        match retry(pacing, || cloud.account_and_region()).await {
+            Ok((account, region)) => {
+                ui.info(&format!("{stack}: account {account}, region {region}"));
+            }
+            Err(e) => ui.info(&format!("{stack}: account unknown ({e})")),
+        }
+    }
 
-    let existing = settle(cloud, stack, options, ui, started).await?;
+    ui.phase(&format!("{stack}: reading the stack's state"));
+    let existing = settle(cloud, stack, options, ui).await?;
     if let Some(current) = &existing {
         pending_review(cloud, current, pacing, ui).await?;
     }
@@ -381,6 +414,13 @@ pub async fn deploy<C: Cloud>(
         description: CHANGE_SET_DESCRIPTION.to_string(),
         client_token: name.clone(),
     };
+    ui.phase(&format!(
+        "{stack}: creating change set {name} ({})",
+        match change_set_type {
+            ChangeSetType::Create => "a new stack",
+            ChangeSetType::Update => "an update",
+        }
+    ));
     let id = match create_change_set(cloud, &change_set_request, pacing).await {
         Ok(id) => id,
         Err(e) if means_no_changes(e.message()) => {
@@ -404,6 +444,9 @@ pub async fn deploy<C: Cloud>(
         id: &id,
         change_set_type,
     };
+    ui.phase(&format!(
+        "{stack}: waiting for CloudFormation to work out the changes"
+    ));
     let change_set = wait_for_change_set(cloud, &id, pacing).await?;
     if change_set.status == "FAILED" {
         let reason = change_set.status_reason.unwrap_or_default();
@@ -420,7 +463,7 @@ pub async fn deploy<C: Cloud>(
     }
     ui.changes(&change_set.changes);
 
-    if let Err(refusal) = check_safety(&planned, &change_set, options) {
+    if let Err(refusal) = check_safety(&planned, Some(&change_set), options.allow_replacement) {
         return Err(ours.abandon(cloud, refusal, options, ui).await);
     }
     if options.no_execute {
@@ -449,6 +492,9 @@ pub async fn deploy<C: Cloud>(
     .unwrap_or(stack)
     .to_string();
     let token = format!("{name}-execute");
+    // Elapsed times count from here: not the names, the change set, nor a question.
+    let started = Instant::now();
+    ui.phase(&format!("{stack}: executing change set {name}"));
     match retry(pacing, || cloud.execute_change_set(&id, &token)).await {
         Ok(()) => {}
         // Someone else's change set ran first: CloudFormation deleted or obsoleted ours.
