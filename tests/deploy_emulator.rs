@@ -332,3 +332,46 @@ fn a_change_set_left_for_review_on_a_new_stack_does_not_block_the_next_deploy() 
     );
     assert!(emulator.replication_group().is_some());
 }
+
+#[test]
+fn a_missing_auth_token_secret_stops_the_deploy_before_the_change_set() {
+    let emulator = Emulator::start();
+    emulator.create_network();
+    let (from, to) = (
+        SEED.find("  - rule: CF-EC-006").unwrap(),
+        SEED.find("  - rule: CF-EC-014").unwrap(),
+    );
+    let stack = format!("{}{}", &SEED[..from], &SEED[to..]).replacen(
+        "  port: 6379",
+        "  port: 6379\n  access_control: {auth_token_secret: {secret: orders-token}}",
+        1,
+    );
+    let dir = workspace(&stack);
+    let stopped = cfnforge(&emulator, dir.path(), &["deploy", "--yes"]);
+    let shown = text(&stopped);
+    assert_eq!(stopped.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("bandup-redis: checking secret orders-token in Secrets Manager\nerror: stack bandup-redis: the template reads secret \"orders-token\" from Secrets Manager, which does not exist in this account and region (access_control.auth_token_secret in the stack file)"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("aws secretsmanager create-secret --name orders-token"),
+        "{shown}"
+    );
+    assert!(!shown.contains("creating change set"), "{shown}");
+    let stacks = emulator.call("cloudformation", "list_stacks", json!({}));
+    assert_eq!(stacks["StackSummaries"], json!([]), "no stack was made");
+
+    emulator.call(
+        "secretsmanager",
+        "create_secret",
+        json!({"Name": "orders-token", "SecretString": "{\"token\":\"a-token-of-20-chars!\"}"}),
+    );
+    let deployed = cfnforge(&emulator, dir.path(), &["deploy", "--yes"]);
+    let shown = text(&deployed);
+    assert_eq!(deployed.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains("checking secret orders-token in Secrets Manager\nbandup-redis: reading the stack's state"),
+        "{shown}"
+    );
+}

@@ -16,6 +16,7 @@ mod order;
 mod resolve;
 mod retry;
 mod safety;
+mod secrets;
 mod settle;
 #[cfg(test)]
 mod tests;
@@ -322,8 +323,13 @@ pub async fn deploy<C: Cloud>(
     if request.template_body.len() > cfnforge::checks::MAX_BODY_BYTES {
         return Err(DeployError::TemplateTooLarge(request.template_body.len()));
     }
-    if !request.lookups.is_empty() {
-        let names: usize = request.lookups.iter().map(|l| l.names.len()).sum();
+    let names: usize = request
+        .lookups
+        .iter()
+        .filter(|l| !options.parameters.iter().any(|(k, _)| k == &l.parameter))
+        .map(|l| l.names.len())
+        .sum();
+    if names > 0 {
         ui.phase(&format!(
             "{stack}: resolving {names} name{} through EC2",
             if names == 1 { "" } else { "s" }
@@ -355,6 +361,8 @@ pub async fn deploy<C: Cloud>(
             Err(e) => ui.info(&format!("{stack}: account unknown ({e})")),
         }
     }
+
+    secrets::check_secrets(cloud, stack, &request.template_body, pacing, ui).await?;
 
     ui.phase(&format!("{stack}: reading the stack's state"));
     let existing = settle(cloud, stack, options, ui).await?;

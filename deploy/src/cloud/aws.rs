@@ -33,6 +33,8 @@ pub struct AwsCloud {
     cloudformation: cfn::Client,
     /// EC2's Query API (see `ec2.rs`: three Describe calls do not need aws-sdk-ec2).
     ec2: Ec2,
+    /// Secrets Manager's JSON API, called the same way (one DescribeSecret).
+    secrets: Ec2,
     s3: s3::Client,
     sts: sts::Client,
     region: Option<String>,
@@ -81,6 +83,17 @@ impl AwsCloud {
             sts_endpoint: endpoint("sts"),
             region,
             cloudformation: cfn::Client::new(&config),
+            secrets: Ec2::for_service(
+                "secretsmanager",
+                config.credentials_provider(),
+                config.region().map(|r| r.as_ref()).unwrap_or("us-east-1"),
+                std::env::var("AWS_ENDPOINT_URL_SECRETS_MANAGER")
+                    .ok()
+                    .as_deref()
+                    .or(connection.endpoint_url.as_deref())
+                    .or(config.endpoint_url()),
+                ATTEMPT_TIMEOUT,
+            ),
             ec2: Ec2::new(
                 config.credentials_provider(),
                 config.region().map(|r| r.as_ref()).unwrap_or("us-east-1"),
@@ -956,6 +969,24 @@ impl Cloud for AwsCloud {
             if token.is_none() {
                 return Ok(found);
             }
+        }
+    }
+
+    async fn secret_exists(&self, secret: &str) -> Result<bool, CloudError> {
+        let answer = self
+            .secrets
+            .json(
+                "DescribeSecret",
+                "secretsmanager.DescribeSecret",
+                &serde_json::json!({ "SecretId": secret }),
+            )
+            .await;
+        match answer {
+            Ok(_) => Ok(true),
+            Err(CloudError::Api {
+                code: Some(code), ..
+            }) if code == "ResourceNotFoundException" => Ok(false),
+            Err(e) => Err(e),
         }
     }
 }

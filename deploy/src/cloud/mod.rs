@@ -311,6 +311,11 @@ pub trait Cloud {
         &self,
         stack: &str,
     ) -> impl Future<Output = Result<Vec<ChangeSetSummary>, CloudError>>;
+    /// Whether a Secrets Manager secret exists (DescribeSecret), by name or ARN. Stand-ins
+    /// that do not model secrets have every secret.
+    fn secret_exists(&self, _secret: &str) -> impl Future<Output = Result<bool, CloudError>> {
+        async { Ok(true) }
+    }
 }
 
 /// A subnet or security group and a name it is known by (Name tag, or group name).
