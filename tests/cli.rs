@@ -509,3 +509,83 @@ fn a_stack_file_s_path_is_a_stack() {
         stderr(&output)
     );
 }
+
+/// The seed with dev and prod environments: other names and sizes, one file.
+fn with_environments() -> String {
+    format!(
+        "{SEED}environments:
+  dev:
+    stack: bandup-redis-dev
+    tags: {{ env: dev }}
+    cache:
+      id: bandup-redis-dev
+      security_group: {{ name: redis-sg-dev }}
+      subnet_group: {{ name: bandup-cached-subnet-group-dev }}
+  prod:
+    stack: bandup-redis-prod
+    region: eu-west-1
+    cache:
+      id: bandup-redis-prod
+      node_type: cache.r7g.large
+      replicas: 2
+      backup_retention_days: 7
+      security_group: {{ name: redis-sg-prod }}
+      subnet_group: {{ name: bandup-cached-subnet-group-prod }}
+"
+    )
+}
+
+#[test]
+fn one_stack_file_gives_each_environment_its_own_stack_names_and_sizes() {
+    let dir = stack_dir(&with_environments());
+    // Without --env: the file as written.
+    let base = cfnforge(&["synth"], dir.path());
+    assert_eq!(base.status.code(), Some(0), "{}", stderr(&base));
+    assert!(stdout(&base).contains("ReplicationGroupId: bandup-redis\n"));
+
+    let listed = cfnforge(&["list", "--env", "prod"], dir.path());
+    assert_eq!(
+        stdout(&listed),
+        "bandup-redis-prod\teu-west-1\tstacks/bandup-redis.yaml\n",
+        "{}",
+        stderr(&listed)
+    );
+    let prod = cfnforge(&["synth", "--env", "prod"], dir.path());
+    let yaml = stdout(&prod);
+    assert_eq!(prod.status.code(), Some(0), "{}", stderr(&prod));
+    for expected in [
+        "  BandupRedisProd:\n",
+        "ReplicationGroupId: bandup-redis-prod\n",
+        "CacheNodeType: cache.r7g.large\n",
+        "NumCacheClusters: 3\n",
+        "SnapshotRetentionLimit: 7\n",
+        "GroupName: redis-sg-prod\n",
+        "CacheSubnetGroupName: bandup-cached-subnet-group-prod\n",
+    ] {
+        assert!(yaml.contains(expected), "{expected}: {yaml}");
+    }
+    // The file's suppressions follow the cache's new logical IDs.
+    let dev = cfnforge(&["check", "--env", "dev", "--strict"], dir.path());
+    assert_eq!(dev.status.code(), Some(0), "{}", stderr(&dev));
+    let dev = cfnforge(&["synth", "--env", "dev"], dir.path());
+    let yaml = stdout(&dev);
+    assert!(
+        yaml.contains("CacheNodeType: cache.t3.micro\n") && yaml.contains("Value: dev\n"),
+        "{yaml}"
+    );
+
+    let unknown = cfnforge(&["synth", "--env", "staging"], dir.path());
+    assert_eq!(unknown.status.code(), Some(1));
+    assert_eq!(
+        stderr(&unknown),
+        "error: stacks/bandup-redis.yaml:3:8: environments: no environment `staging`; this file has `dev`, `prod`\n"
+    );
+    let plain = stack_dir(SEED);
+    let none = cfnforge(&["synth", "--env", "dev"], plain.path());
+    assert_eq!(none.status.code(), Some(1));
+    assert!(
+        stderr(&none).contains("no environment `dev`: this file has no `environments:`"),
+        "{}",
+        stderr(&none)
+    );
+}

@@ -76,7 +76,7 @@ pub fn run(args: DeployArgs, project: &Project) -> Outcome {
     // As the CDK: with several stacks, which ones is said, or --all.
     let unnamed = args.stacks.is_empty() && !args.all;
     if let (true, source::Source::Files(dir)) = (unnamed, &source) {
-        let files = cfnforge::stackfile::discover(dir).unwrap_or_default();
+        let files = cfnforge::stackfile::discover(&dir.dir).unwrap_or_default();
         if files.len() > 1 {
             return several(
                 files
