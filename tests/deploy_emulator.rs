@@ -375,3 +375,46 @@ fn a_missing_auth_token_secret_stops_the_deploy_before_the_change_set() {
         "{shown}"
     );
 }
+
+#[test]
+fn two_environments_of_one_file_deploy_side_by_side() {
+    let emulator = Emulator::start();
+    emulator.create_network();
+    let dir = workspace(&format!(
+        "{SEED}environments:
+  dev:
+    stack: bandup-redis-dev
+    cache: {{ id: bandup-redis-dev, security_group: {{ name: redis-sg-dev }}, subnet_group: {{ name: subnets-dev }} }}
+  prod:
+    stack: bandup-redis-prod
+    cache: {{ id: bandup-redis-prod, node_type: cache.r7g.large, security_group: {{ name: redis-sg-prod }}, subnet_group: {{ name: subnets-prod }} }}
+"
+    ));
+    for env in ["dev", "prod"] {
+        let deployed = cfnforge(&emulator, dir.path(), &["deploy", "--env", env, "--yes"]);
+        assert_eq!(deployed.status.code(), Some(0), "{}", text(&deployed));
+    }
+    let groups = emulator.call("elasticache", "describe_replication_groups", json!({}));
+    let mut found: Vec<(String, String)> = groups["ReplicationGroups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["ReplicationGroupId"].as_str().unwrap().to_string(),
+                g["CacheNodeType"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("bandup-redis-dev".to_string(), "cache.t3.micro".to_string()),
+            (
+                "bandup-redis-prod".to_string(),
+                "cache.r7g.large".to_string()
+            )
+        ]
+    );
+}
