@@ -49,6 +49,64 @@ pub struct StackSpec {
     /// Rules of `cfnforge check` that do not apply here, each with the reason why.
     #[serde(default)]
     pub suppressions: Vec<SuppressionSpec>,
+    /// Environments of this one file (`--env NAME` picks one): each gives its own stack name
+    /// and the keys it changes (names and sizes); what it leaves out is the file's.
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, EnvironmentSpec>")]
+    pub environments: IndexMap<Spanned<String>, EnvironmentSpec>,
+}
+
+/// What one environment changes: its stack name (required, so that environments never deploy
+/// over each other), region, tags (added to the file's), and the cache's names and sizes.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentSpec {
+    /// This environment's CloudFormation stack name.
+    #[schemars(with = "String")]
+    pub stack: Spanned<String>,
+    /// Its region (default: the file's).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub region: Option<Spanned<String>>,
+    /// Tags added to the file's (a key given in both takes this value).
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, String>")]
+    pub tags: IndexMap<Spanned<String>, Spanned<String>>,
+    /// The cache's keys that differ (with `cache`, not `caches`).
+    #[serde(default)]
+    pub cache: Option<CacheEnvironmentSpec>,
+}
+
+/// The cache keys an environment may change.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CacheEnvironmentSpec {
+    /// The cache's ID (and ReplicationGroupId unless `fixed_id` is false).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub id: Option<Spanned<String>>,
+    /// ReplicationGroupDescription.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub description: Option<Spanned<String>>,
+    /// Node type.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub node_type: Option<Spanned<String>>,
+    /// Read replicas beside the primary, 0-5.
+    #[serde(default)]
+    #[schemars(with = "Option<u8>", range(max = 5))]
+    pub replicas: Option<Spanned<u8>>,
+    /// Days automatic backups are kept, 0-35.
+    #[serde(default)]
+    #[schemars(with = "Option<u8>", range(max = 35))]
+    pub backup_retention_days: Option<Spanned<u8>>,
+    /// The security group's name.
+    #[serde(default)]
+    pub security_group: Option<SubnetGroupSpec>,
+    /// The subnet group's name.
+    #[serde(default)]
+    pub subnet_group: Option<SubnetGroupSpec>,
 }
 
 /// A rule switched off for one resource or the whole stack, with a reason a reviewer can judge.
@@ -970,6 +1028,92 @@ impl StackSpec {
             .iter()
             .map(|(k, v)| (k.value.clone(), v.value.clone()))
             .collect()
+    }
+
+    /// The stack as environment `name` has it (`--env NAME`): its stack name, and the keys it
+    /// changes put over the file's. A file without that environment is an error naming the
+    /// ones it has; the errors of the values it gives come from [`StackSpec::problems`].
+    pub fn in_environment(mut self, name: &str) -> Result<StackSpec, Box<Diagnostic>> {
+        let Some(index) = self.environments.keys().position(|k| k.value == name) else {
+            let known: Vec<&str> = self.environments.keys().map(|k| k.value.as_str()).collect();
+            let message = if known.is_empty() {
+                format!("no environment `{name}`: this file has no `environments:`")
+            } else {
+                format!(
+                    "no environment `{name}`; this file has {}",
+                    known
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            return Err(Box::new(error(
+                Position::from(&self.stack),
+                "environments",
+                message,
+            )));
+        };
+        let Some((_, env)) = self.environments.swap_remove_index(index) else {
+            return Ok(self);
+        };
+        self.environments.clear();
+        self.stack = env.stack;
+        if let Some(region) = env.region {
+            self.region = Some(region);
+        }
+        for (key, value) in env.tags {
+            self.tags.insert(key, value);
+        }
+        if let Some(changes) = env.cache {
+            let Some(cache) = self.cache.as_mut() else {
+                return Err(Box::new(error(
+                    Position::from(&self.stack),
+                    &format!("environments.{name}.cache"),
+                    "the file has no `cache` to change (environments change `cache`, not `caches`)",
+                )));
+            };
+            if let Some(id) = changes.id {
+                // The resources' logical IDs start with the ID: suppressions follow them.
+                use heck::ToUpperCamelCase;
+                let (old, new) = (
+                    cache.id.value.to_upper_camel_case(),
+                    id.value.to_upper_camel_case(),
+                );
+                for resource in self
+                    .suppressions
+                    .iter_mut()
+                    .filter_map(|s| s.resource.as_mut())
+                {
+                    if let Some(rest) = resource.value.strip_prefix(&old) {
+                        resource.value = format!("{new}{rest}");
+                    }
+                }
+                cache.id = id;
+            }
+            if let Some(v) = changes.description {
+                cache.description = Some(v);
+            }
+            if let Some(v) = changes.node_type {
+                cache.node_type = Some(v);
+            }
+            if let Some(v) = changes.replicas {
+                cache.replicas = Some(v);
+            }
+            if let Some(v) = changes.backup_retention_days {
+                cache.backup_retention_days = Some(v);
+            }
+            if let Some(name) = changes.security_group.and_then(|g| g.name) {
+                cache.security_group.name = Some(name);
+            }
+            if let Some(name) = changes.subnet_group.and_then(|g| g.name) {
+                match cache.subnet_group.as_mut() {
+                    Some(group) => group.name = Some(name),
+                    None => cache.subnet_group = Some(SubnetGroupSpec { name: Some(name) }),
+                }
+            }
+        }
+        Ok(self)
     }
 
     /// Errors in the file's shape that the types alone do not catch.

@@ -272,6 +272,157 @@ fn a_description_over_1024_bytes_is_an_error_at_its_line() {
 }
 
 #[test]
+fn an_unknown_profile_is_an_error_even_with_credentials_in_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    let credentials = dir.path().join("credentials");
+    std::fs::write(
+        &config,
+        "[default]\nregion = ap-southeast-1\n[profile dev]\n",
+    )
+    .unwrap();
+    std::fs::write(&credentials, "[ci]\naws_access_key_id = a\n").unwrap();
+    let run = |profile: &str| {
+        Command::new(env!("CARGO_BIN_EXE_cfnforge"))
+            .args([
+                "diff",
+                "--endpoint-url",
+                "http://127.0.0.1:9",
+                "--profile",
+                profile,
+            ])
+            .current_dir(common::root())
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env_remove("AWS_PROFILE")
+            .env("AWS_CONFIG_FILE", &config)
+            .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .output()
+            .expect("cfnforge runs")
+    };
+    let output = run("nosuch");
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!(
+            "error: profile \"nosuch\" (--profile) is not in {} or {} (profiles there: default, dev, ci)",
+            config.display(),
+            credentials.display()
+        )),
+        "{err}"
+    );
+    // A profile of either file is taken: the run goes on to the (absent) endpoint.
+    for known in ["dev", "ci"] {
+        let output = run(known);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{known}: {err}");
+        assert!(
+            err.contains("could not connect to http://127.0.0.1:9"),
+            "{known}: {err}"
+        );
+    }
+}
+
+#[test]
+fn a_deploy_that_reaches_nothing_writes_no_outputs_file_and_says_so() {
+    let dir = stack_dir(SEED);
+    let outputs = dir.path().join("outputs.json");
+    let output = Command::new(env!("CARGO_BIN_EXE_cfnforge"))
+        .args(["deploy", "--yes", "--endpoint-url", "http://127.0.0.1:9"])
+        .arg("--outputs-file")
+        .arg(&outputs)
+        .current_dir(dir.path())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env_remove("AWS_PROFILE")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .expect("cfnforge runs");
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("could not connect to http://127.0.0.1:9: connection refused (nothing listens there on this machine: is the emulator running?"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{}: not written: no stack was deployed",
+            outputs.display()
+        )),
+        "{err}"
+    );
+    assert!(!outputs.exists(), "no {{}} for a deploy that failed");
+}
+
+/// cfnforge in `dir` with test credentials, pointed at a port where nothing listens.
+fn nowhere(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_cfnforge"))
+        .args(args)
+        .args(["--endpoint-url", "http://127.0.0.1:9"])
+        .current_dir(dir)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env_remove("AWS_PROFILE")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .expect("cfnforge runs")
+}
+
+#[test]
+fn deploy_without_a_stack_name_asks_for_all_when_there_are_several() {
+    let dir = stack_dir(SEED);
+    std::fs::write(
+        dir.path().join("stacks/other.yaml"),
+        SEED.replace("stack: bandup-redis", "stack: other"),
+    )
+    .unwrap();
+    let output = nowhere(dir.path(), &["deploy", "--yes"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert_eq!(
+        err,
+        "error: the app has 2 stacks: name the ones to deploy (cfnforge deploy STACK...), or deploy them all with --all\n  stacks: bandup-redis, other\n"
+    );
+    // Named, or --all: it goes on (to the endpoint where nothing listens).
+    for args in [
+        &["deploy", "--yes", "other"][..],
+        &["deploy", "--yes", "--all"],
+    ] {
+        let output = nowhere(dir.path(), args);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("could not connect"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn the_names_a_cdk_user_types_are_taken() {
+    let dir = stack_dir(SEED);
+    for flag in ["-o", "--output", "--out"] {
+        let out = dir.path().join(format!("assembly{flag}"));
+        let output = cfnforge(&["synth", flag, out.to_str().unwrap()], dir.path());
+        assert_eq!(output.status.code(), Some(0), "{flag}: {}", stderr(&output));
+        assert!(out.join("manifest.json").is_file(), "{flag}");
+    }
+    for args in [
+        &["deploy", "--yes", "--parameters", "VpcId=vpc-1"][..],
+        &["deploy", "--yes", "--parameter", "VpcId=vpc-1"],
+        &["destroy", "bandup-redis", "--force"],
+        &["destroy", "bandup-redis", "-f"],
+    ] {
+        let output = nowhere(dir.path(), args);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("could not connect"), "{args:?}: {err}");
+    }
+}
+
+#[test]
 fn missing_aws_credentials_say_how_to_provide_them() {
     let output = Command::new(env!("CARGO_BIN_EXE_cfnforge"))
         .args(["diff", "--endpoint-url", "http://127.0.0.1:9"])
@@ -356,5 +507,85 @@ fn a_stack_file_s_path_is_a_stack() {
         stderr(&output).starts_with("error: stacks/nosuch.yaml: cannot read the stack file:"),
         "{}",
         stderr(&output)
+    );
+}
+
+/// The seed with dev and prod environments: other names and sizes, one file.
+fn with_environments() -> String {
+    format!(
+        "{SEED}environments:
+  dev:
+    stack: bandup-redis-dev
+    tags: {{ env: dev }}
+    cache:
+      id: bandup-redis-dev
+      security_group: {{ name: redis-sg-dev }}
+      subnet_group: {{ name: bandup-cached-subnet-group-dev }}
+  prod:
+    stack: bandup-redis-prod
+    region: eu-west-1
+    cache:
+      id: bandup-redis-prod
+      node_type: cache.r7g.large
+      replicas: 2
+      backup_retention_days: 7
+      security_group: {{ name: redis-sg-prod }}
+      subnet_group: {{ name: bandup-cached-subnet-group-prod }}
+"
+    )
+}
+
+#[test]
+fn one_stack_file_gives_each_environment_its_own_stack_names_and_sizes() {
+    let dir = stack_dir(&with_environments());
+    // Without --env: the file as written.
+    let base = cfnforge(&["synth"], dir.path());
+    assert_eq!(base.status.code(), Some(0), "{}", stderr(&base));
+    assert!(stdout(&base).contains("ReplicationGroupId: bandup-redis\n"));
+
+    let listed = cfnforge(&["list", "--env", "prod"], dir.path());
+    assert_eq!(
+        stdout(&listed),
+        "bandup-redis-prod\teu-west-1\tstacks/bandup-redis.yaml\n",
+        "{}",
+        stderr(&listed)
+    );
+    let prod = cfnforge(&["synth", "--env", "prod"], dir.path());
+    let yaml = stdout(&prod);
+    assert_eq!(prod.status.code(), Some(0), "{}", stderr(&prod));
+    for expected in [
+        "  BandupRedisProd:\n",
+        "ReplicationGroupId: bandup-redis-prod\n",
+        "CacheNodeType: cache.r7g.large\n",
+        "NumCacheClusters: 3\n",
+        "SnapshotRetentionLimit: 7\n",
+        "GroupName: redis-sg-prod\n",
+        "CacheSubnetGroupName: bandup-cached-subnet-group-prod\n",
+    ] {
+        assert!(yaml.contains(expected), "{expected}: {yaml}");
+    }
+    // The file's suppressions follow the cache's new logical IDs.
+    let dev = cfnforge(&["check", "--env", "dev", "--strict"], dir.path());
+    assert_eq!(dev.status.code(), Some(0), "{}", stderr(&dev));
+    let dev = cfnforge(&["synth", "--env", "dev"], dir.path());
+    let yaml = stdout(&dev);
+    assert!(
+        yaml.contains("CacheNodeType: cache.t3.micro\n") && yaml.contains("Value: dev\n"),
+        "{yaml}"
+    );
+
+    let unknown = cfnforge(&["synth", "--env", "staging"], dir.path());
+    assert_eq!(unknown.status.code(), Some(1));
+    assert_eq!(
+        stderr(&unknown),
+        "error: stacks/bandup-redis.yaml:3:8: environments: no environment `staging`; this file has `dev`, `prod`\n"
+    );
+    let plain = stack_dir(SEED);
+    let none = cfnforge(&["synth", "--env", "dev"], plain.path());
+    assert_eq!(none.status.code(), Some(1));
+    assert!(
+        stderr(&none).contains("no environment `dev`: this file has no `environments:`"),
+        "{}",
+        stderr(&none)
     );
 }

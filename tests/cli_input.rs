@@ -296,8 +296,15 @@ fn the_editor_schema_and_the_tool_accept_and_refuse_the_same_stack_files() {
             "tags: { project: bandup }",
             "tags: { project: bandup, cost-center: 1234 }",
         ),
+        format!(
+            "{SEED}environments:\n  prod:\n    stack: bandup-redis-prod\n    cache: {{ node_type: cache.r7g.large, replicas: 2, security_group: {{ name: redis-sg-prod }} }}\n"
+        ),
     ];
     let bad = [
+        format!("{SEED}environments:\n  prod:\n    cache: {{ replicas: 2 }}\n"),
+        format!(
+            "{SEED}environments:\n  prod:\n    stack: bandup-redis-prod\n    cache: {{ replica: 2 }}\n"
+        ),
         seed("stack: bandup-redis", "stack: 1bandup"),
         seed("stack: bandup-redis", "stack: bandup_redis"),
         seed("region: ap-southeast-1", "region: Singapore"),

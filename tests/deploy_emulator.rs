@@ -25,6 +25,23 @@ fn deploy_creates_the_seed_cache_updates_it_and_destroy_removes_it() {
             && shown.contains("+ AWS::ElastiCache::ReplicationGroup BandupRedis"),
         "{shown}"
     );
+    // Piped: no colour; --color always: green additions, red marks.
+    assert!(!shown.contains('\x1b'), "{shown}");
+    let coloured = text(&cfnforge(
+        &emulator,
+        d,
+        &["diff", "bandup-redis", "--color", "always"],
+    ));
+    assert!(
+        coloured.contains("\x1b[32m+ AWS::ElastiCache::ReplicationGroup BandupRedis\x1b[0m"),
+        "{coloured}"
+    );
+    let never = text(&cfnforge(
+        &emulator,
+        d,
+        &["diff", "bandup-redis", "--color", "never"],
+    ));
+    assert!(!never.contains('\x1b'), "{never}");
 
     // create: names resolved, outputs printed and written.
     let outputs = outputs_file(d);
@@ -154,6 +171,25 @@ fn deploy_creates_the_seed_cache_updates_it_and_destroy_removes_it() {
             .replace("backup_retention_days: 1", "backup_retention_days: 2")
             .replace("port: 6379", "port: 6380"),
     );
+    // diff says so first, with the same words.
+    let diffed = text(&cfnforge(&emulator, d, &["diff", "bandup-redis"]));
+    assert!(
+        diffed.contains("~ AWS::ElastiCache::ReplicationGroup BandupRedis [replacement, data at risk]")
+            && diffed.contains("! deploy would refuse this: CloudFormation would refuse this deploy (\"cannot update a stack when a custom-named resource requires replacing\"): BandupRedis (AWS::ElastiCache::ReplicationGroup) must be replaced because Port changed, but its ReplicationGroupId is fixed to \"bandup-redis\"")
+            && diffed.contains("! deploy would refuse this: stateful resources at risk: BandupRedis (AWS::ElastiCache::ReplicationGroup) would be replaced\n    its data is lost unless a snapshot is restored; if that is intended, deploy again with --allow-replacement"),
+        "{diffed}"
+    );
+    let json = cfnforge(&emulator, d, &["diff", "bandup-redis", "--format", "json"]);
+    let document: Value = serde_json::from_slice(&json.stdout).unwrap();
+    let refusals = document["stacks"][0]["refusals"].as_array().unwrap();
+    assert_eq!(refusals.len(), 2, "{document}");
+    assert!(
+        refusals[0]["remedy"]
+            .as_str()
+            .unwrap()
+            .starts_with("give the resource a new name"),
+        "{document}"
+    );
     let refused = cfnforge(
         &emulator,
         d,
@@ -214,12 +250,46 @@ fn a_failing_deploy_reports_the_reason_and_exits_1() {
         }),
     );
     let dir = workspace(SEED);
-    let failed = cfnforge(&emulator, dir.path(), &["deploy", "--yes"]);
+    // A stack of other names deploys before it: only its outputs are written.
+    std::fs::write(
+        dir.path().join("stacks/a-first.yaml"),
+        SEED.replace("stack: bandup-redis", "stack: bandup-first")
+            .replace("id: bandup-redis", "id: bandup-first")
+            .replace("name: redis-sg", "name: first-sg")
+            .replace(
+                "name: bandup-cached-subnet-group",
+                "name: first-subnet-group",
+            )
+            .replace("resource: BandupRedis", "resource: BandupFirst"),
+    )
+    .unwrap();
+    let outputs = outputs_file(dir.path());
+    let failed = cfnforge(
+        &emulator,
+        dir.path(),
+        &[
+            "deploy",
+            "--all",
+            "--yes",
+            "--outputs-file",
+            outputs.to_str().unwrap(),
+        ],
+    );
     let shown = text(&failed);
     assert_eq!(failed.status.code(), Some(1), "{shown}");
     assert!(
         shown.contains("error:") && shown.contains("bandup-cached-subnet-group"),
         "{shown}"
+    );
+    assert!(
+        shown.contains("outputs.json: written with the outputs of bandup-first only; not deployed: bandup-redis"),
+        "{shown}"
+    );
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&outputs).unwrap()).unwrap();
+    assert_eq!(
+        written.as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["bandup-first"],
+        "{written}"
     );
 }
 
@@ -261,4 +331,90 @@ fn a_change_set_left_for_review_on_a_new_stack_does_not_block_the_next_deploy() 
         "{shown}"
     );
     assert!(emulator.replication_group().is_some());
+}
+
+#[test]
+fn a_missing_auth_token_secret_stops_the_deploy_before_the_change_set() {
+    let emulator = Emulator::start();
+    emulator.create_network();
+    let (from, to) = (
+        SEED.find("  - rule: CF-EC-006").unwrap(),
+        SEED.find("  - rule: CF-EC-014").unwrap(),
+    );
+    let stack = format!("{}{}", &SEED[..from], &SEED[to..]).replacen(
+        "  port: 6379",
+        "  port: 6379\n  access_control: {auth_token_secret: {secret: orders-token}}",
+        1,
+    );
+    let dir = workspace(&stack);
+    let stopped = cfnforge(&emulator, dir.path(), &["deploy", "--yes"]);
+    let shown = text(&stopped);
+    assert_eq!(stopped.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("bandup-redis: checking secret orders-token in Secrets Manager\nerror: stack bandup-redis: the template reads secret \"orders-token\" from Secrets Manager, which does not exist in this account and region (access_control.auth_token_secret in the stack file)"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("aws secretsmanager create-secret --name orders-token"),
+        "{shown}"
+    );
+    assert!(!shown.contains("creating change set"), "{shown}");
+    let stacks = emulator.call("cloudformation", "list_stacks", json!({}));
+    assert_eq!(stacks["StackSummaries"], json!([]), "no stack was made");
+
+    emulator.call(
+        "secretsmanager",
+        "create_secret",
+        json!({"Name": "orders-token", "SecretString": "{\"token\":\"a-token-of-20-chars!\"}"}),
+    );
+    let deployed = cfnforge(&emulator, dir.path(), &["deploy", "--yes"]);
+    let shown = text(&deployed);
+    assert_eq!(deployed.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains("checking secret orders-token in Secrets Manager\nbandup-redis: reading the stack's state"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn two_environments_of_one_file_deploy_side_by_side() {
+    let emulator = Emulator::start();
+    emulator.create_network();
+    let dir = workspace(&format!(
+        "{SEED}environments:
+  dev:
+    stack: bandup-redis-dev
+    cache: {{ id: bandup-redis-dev, security_group: {{ name: redis-sg-dev }}, subnet_group: {{ name: subnets-dev }} }}
+  prod:
+    stack: bandup-redis-prod
+    cache: {{ id: bandup-redis-prod, node_type: cache.r7g.large, security_group: {{ name: redis-sg-prod }}, subnet_group: {{ name: subnets-prod }} }}
+"
+    ));
+    for env in ["dev", "prod"] {
+        let deployed = cfnforge(&emulator, dir.path(), &["deploy", "--env", env, "--yes"]);
+        assert_eq!(deployed.status.code(), Some(0), "{}", text(&deployed));
+    }
+    let groups = emulator.call("elasticache", "describe_replication_groups", json!({}));
+    let mut found: Vec<(String, String)> = groups["ReplicationGroups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["ReplicationGroupId"].as_str().unwrap().to_string(),
+                g["CacheNodeType"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("bandup-redis-dev".to_string(), "cache.t3.micro".to_string()),
+            (
+                "bandup-redis-prod".to_string(),
+                "cache.r7g.large".to_string()
+            )
+        ]
+    );
 }

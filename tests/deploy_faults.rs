@@ -384,7 +384,7 @@ fn network_faults_are_reported_in_words_not_sdk_debug_text() {
     assert!(
         ended
             .shown
-            .contains("could not connect to http://127.0.0.1:9: connection refused"),
+            .contains("could not connect to http://127.0.0.1:9: connection refused (nothing listens there on this machine: is the emulator running?"),
         "{}",
         ended.shown
     );

@@ -26,7 +26,19 @@ fn second_stack() -> String {
 /// Runs cfnforge on a pseudo-terminal, typing as `script` says (see tests/pty_drive.py);
 /// returns the exit code and the transcript.
 fn on_terminal(emulator: &Emulator, dir: &Path, args: &[&str], script: Value) -> (i32, String) {
-    let cfnforge = command(emulator, dir, args);
+    on_terminal_with(emulator, dir, args, script, &[])
+}
+
+/// [`on_terminal`] with more environment variables.
+fn on_terminal_with(
+    emulator: &Emulator,
+    dir: &Path,
+    args: &[&str],
+    script: Value,
+    env: &[(&str, &str)],
+) -> (i32, String) {
+    let mut cfnforge = command(emulator, dir, args);
+    cfnforge.envs(env.iter().copied());
     let mut driver = Command::new(common::venv().join("bin/python"));
     driver
         .arg(common::root().join("tests/pty_drive.py"))
@@ -84,7 +96,7 @@ fn ctrl_c_at_a_later_question_stops_there_even_after_an_earlier_stack_was_follow
     let (code, transcript) = on_terminal(
         &emulator,
         dir.path(),
-        &["deploy"],
+        &["deploy", "--all"],
         json!([
             ["expect", "Deploy them?"],
             ["send", "y\r"],
@@ -225,4 +237,29 @@ fn a_create_that_is_not_approved_leaves_no_stack_behind() {
     assert!(shown.contains("--require-approval never"), "{shown}");
     assert!(shown.contains("empty stack"), "{shown}");
     assert_eq!(live_stacks(&emulator), [], "{shown}");
+}
+
+#[test]
+fn diff_is_coloured_on_a_terminal_unless_no_color_is_set() {
+    let emulator = Emulator::start();
+    let dir = workspace(SEED);
+    let (code, coloured) = on_terminal(&emulator, dir.path(), &["diff"], json!([]));
+    assert_eq!(code, 0, "{coloured}");
+    assert!(
+        coloured.contains("\x1b[32m+ AWS::ElastiCache::ReplicationGroup BandupRedis\x1b[0m"),
+        "{coloured}"
+    );
+    let (code, plain) = on_terminal_with(
+        &emulator,
+        dir.path(),
+        &["diff"],
+        json!([]),
+        &[("NO_COLOR", "1")],
+    );
+    assert_eq!(code, 0, "{plain}");
+    assert!(
+        plain.contains("+ AWS::ElastiCache::ReplicationGroup BandupRedis")
+            && !plain.contains('\x1b'),
+        "{plain}"
+    );
 }

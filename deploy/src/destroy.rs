@@ -30,7 +30,6 @@ pub async fn destroy<C: Cloud>(
     ui: &mut dyn Ui,
 ) -> Result<DestroyOutcome, DeployError> {
     let pacing = &options.pacing;
-    let started = Instant::now();
     let Some(current) = retry(pacing, || cloud.describe_stack(stack)).await? else {
         return Ok(DestroyOutcome::NotFound);
     };
@@ -128,6 +127,8 @@ pub async fn destroy<C: Cloud>(
     }
     let seen = event_ids(cloud, &current.stack_id, pacing).await?;
     let token = unique_name("cfnforge-delete");
+    // Elapsed times count from the deletion, not from the question before it.
+    let started = Instant::now();
     if let Err(cause) = retry(pacing, || cloud.delete_stack(&current.stack_id, &token)).await {
         return Err(lost_track(
             cloud,

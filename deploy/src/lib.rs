@@ -18,6 +18,7 @@ mod order;
 mod resolve;
 mod retry;
 mod safety;
+mod secrets;
 mod settle;
 #[cfg(test)]
 mod tests;
@@ -44,6 +45,7 @@ pub use order::{Ran, in_order};
 pub use resolve::resolve;
 pub(crate) use retry::retry;
 use retry::unique_name;
+pub use safety::refusals;
 pub use upload::{EXPIRE_DAYS, Staged, default_bucket, template_key};
 
 use follow::{event_ids, wait_for_change_set};
@@ -76,6 +78,11 @@ pub trait Ui {
     fn following(&mut self, _active: bool) {}
     /// Whether the user asked to stop following (Ctrl-C) since following began.
     fn interrupted(&self) -> bool;
+    /// A phase begins (resolving names, creating the change set, ...): a line, and the label
+    /// of whatever shows that deploy is busy.
+    fn phase(&mut self, label: &str) {
+        self.info(label);
+    }
 }
 
 /// When deploy asks before executing a change set.
@@ -143,6 +150,8 @@ pub struct DeployOptions {
     pub bucket: Option<String>,
     /// Put resources that drifted back to the template (`DeploymentMode=REVERT_DRIFT`).
     pub revert_drift: bool,
+    /// Say which account the deploy goes to (STS GetCallerIdentity), after the names are found.
+    pub show_account: bool,
 }
 
 /// How a deploy ended well.
@@ -329,10 +338,21 @@ pub(crate) async fn run_change_set<C: Cloud>(
     to_import: &[cloud::ResourceToImport],
 ) -> Result<DeployOutcome, DeployError> {
     let pacing = &options.pacing;
-    let started = Instant::now();
     let stack = request.stack_name.as_str();
     if request.template_body.len() > cfnforge::checks::MAX_BODY_BYTES {
         return Err(DeployError::TemplateTooLarge(request.template_body.len()));
+    }
+    let names: usize = request
+        .lookups
+        .iter()
+        .filter(|l| !options.parameters.iter().any(|(k, _)| k == &l.parameter))
+        .map(|l| l.names.len())
+        .sum();
+    if names > 0 {
+        ui.phase(&format!(
+            "{stack}: resolving {names} name{} through EC2",
+            if names == 1 { "" } else { "s" }
+        ));
     }
     let parameters = resolve(
         cloud,
@@ -342,8 +362,29 @@ pub(crate) async fn run_change_set<C: Cloud>(
         pacing,
     )
     .await?;
+    for (parameter, value) in &parameters {
+        let from = match request.lookups.iter().find(|l| &l.parameter == parameter) {
+            _ if options.parameters.iter().any(|(k, _)| k == parameter) => {
+                "--parameter".to_string()
+            }
+            Some(lookup) => lookup.names.join(", "),
+            None => continue,
+        };
+        ui.info(&format!("  {parameter} = {value}  ({from})"));
+    }
+    if options.show_account {
+        match retry(pacing, || cloud.account_and_region()).await {
+            Ok((account, region)) => {
+                ui.info(&format!("{stack}: account {account}, region {region}"));
+            }
+            Err(e) => ui.info(&format!("{stack}: account unknown ({e})")),
+        }
+    }
 
-    let existing = settle(cloud, stack, options, ui, started).await?;
+    secrets::check_secrets(cloud, stack, &request.template_body, pacing, ui).await?;
+
+    ui.phase(&format!("{stack}: reading the stack's state"));
+    let existing = settle(cloud, stack, options, ui).await?;
     if let Some(current) = &existing {
         pending_review(cloud, current, pacing, ui).await?;
     }
@@ -403,6 +444,14 @@ pub(crate) async fn run_change_set<C: Cloud>(
         resources_to_import: to_import.to_vec(),
         revert_drift: options.revert_drift && to_import.is_empty(),
     };
+    ui.phase(&format!(
+        "{stack}: creating change set {name} ({})",
+        match change_set_type {
+            ChangeSetType::Create => "a new stack",
+            ChangeSetType::Update => "an update",
+            ChangeSetType::Import => "importing existing resources",
+        }
+    ));
     let id = match create_change_set(cloud, &change_set_request, pacing).await {
         Ok(id) => id,
         Err(e) if means_no_changes(e.message()) => {
@@ -426,6 +475,9 @@ pub(crate) async fn run_change_set<C: Cloud>(
         id: &id,
         new_stack: existing.is_none(),
     };
+    ui.phase(&format!(
+        "{stack}: waiting for CloudFormation to work out the changes"
+    ));
     let change_set = wait_for_change_set(cloud, &id, pacing).await?;
     if change_set.status == "FAILED" {
         let reason = change_set.status_reason.unwrap_or_default();
@@ -445,7 +497,7 @@ pub(crate) async fn run_change_set<C: Cloud>(
         drift_note(cloud, stack, &change_set.changes, ui).await;
     }
 
-    if let Err(refusal) = check_safety(&planned, &change_set, options) {
+    if let Err(refusal) = check_safety(&planned, Some(&change_set), options.allow_replacement) {
         return Err(ours.abandon(cloud, refusal, options, ui).await);
     }
     if options.no_execute {
@@ -476,6 +528,9 @@ pub(crate) async fn run_change_set<C: Cloud>(
     .unwrap_or(stack)
     .to_string();
     let token = format!("{name}-execute");
+    // Elapsed times count from here: not the names, the change set, nor a question.
+    let started = Instant::now();
+    ui.phase(&format!("{stack}: executing change set {name}"));
     match retry(pacing, || cloud.execute_change_set(&id, &token)).await {
         Ok(()) => {}
         // Someone else's change set ran first: CloudFormation deleted or obsoleted ours.

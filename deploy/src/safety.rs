@@ -5,6 +5,23 @@ use super::{Answer, Approval, DeployError, DeployOptions, Ui, confirm};
 use crate::cloud::{ChangeSetDescription, Replacement};
 use cfnforge::diff::{self, TemplateDiff, is_stateful};
 
+/// What `deploy` would refuse in `planned` (the deployed template against the new one) before
+/// any change set exists, each as its reason and remedy: replacements of fixed-name resources,
+/// and stateful resources replaced or removed (refused unless `--allow-replacement`). `diff`
+/// shows these; `deploy` stops on them.
+pub fn refusals(planned: &TemplateDiff) -> Vec<(String, String)> {
+    [
+        refuse_blocked_replacements(planned),
+        check_safety(planned, None, false),
+    ]
+    .into_iter()
+    .filter_map(|judged| match judged {
+        Err(DeployError::Refused { reason, remedy }) => Some((reason, remedy)),
+        _ => None,
+    })
+    .collect()
+}
+
 /// Replacing a resource that keeps a fixed name fails in CloudFormation: say so before
 /// anything runs.
 pub(super) fn refuse_blocked_replacements(planned: &TemplateDiff) -> Result<(), DeployError> {
@@ -59,8 +76,8 @@ pub(super) fn refuse_blocked_replacements(planned: &TemplateDiff) -> Result<(), 
 /// the change set and, because not every endpoint reports replacement, from the templates.
 pub(super) fn check_safety(
     planned: &TemplateDiff,
-    change_set: &ChangeSetDescription,
-    options: &DeployOptions,
+    change_set: Option<&ChangeSetDescription>,
+    allow_replacement: bool,
 ) -> Result<(), DeployError> {
     let mut at_risk: Vec<String> = planned
         .data_at_risk()
@@ -73,7 +90,7 @@ pub(super) fn check_safety(
             format!("{} ({}) would be {what}", r.logical_id, r.type_name)
         })
         .collect();
-    for change in &change_set.changes {
+    for change in change_set.iter().flat_map(|c| &c.changes) {
         // A conditional replacement may happen: it counts.
         let replaced = matches!(change.replacement(), Replacement::Yes | Replacement::Maybe);
         let removed = change.action == "Remove";
@@ -90,7 +107,7 @@ pub(super) fn check_safety(
             ));
         }
     }
-    if at_risk.is_empty() || options.allow_replacement {
+    if at_risk.is_empty() || allow_replacement {
         return Ok(());
     }
     Err(DeployError::Refused {

@@ -16,7 +16,6 @@ pub(super) async fn settle<C: Cloud>(
     stack: &str,
     options: &DeployOptions,
     ui: &mut dyn Ui,
-    started: Instant,
 ) -> Result<Option<StackDescription>, DeployError> {
     let pacing = &options.pacing;
     loop {
@@ -58,14 +57,16 @@ pub(super) async fn settle<C: Cloud>(
                 ui.info(&format!(
                     "{stack}: REVIEW_IN_PROGRESS with no resources; deleting it with {held}"
                 ));
-                delete_and_follow(cloud, stack, &current.stack_id, options, ui, started).await?;
+                delete_and_follow(cloud, stack, &current.stack_id, options, ui, Instant::now())
+                    .await?;
             }
             "ROLLBACK_COMPLETE" | "ROLLBACK_FAILED" => {
                 let question = format!(
                     "Stack {stack} is {status} after a failed create and cannot be updated. Delete it and create it again?"
                 );
                 ask(options, ui, &question, stack, status)?;
-                delete_and_follow(cloud, stack, &current.stack_id, options, ui, started).await?;
+                delete_and_follow(cloud, stack, &current.stack_id, options, ui, Instant::now())
+                    .await?;
             }
             "UPDATE_ROLLBACK_FAILED" => {
                 return Err(DeployError::StackState {
@@ -89,7 +90,7 @@ pub(super) async fn settle<C: Cloud>(
                     "{stack}: waiting for the operation in progress ({s}) to end"
                 ));
                 let seen = event_ids(cloud, &current.stack_id, pacing).await?;
-                follow(cloud, &current.stack_id, seen, pacing, ui, started).await?;
+                follow(cloud, &current.stack_id, seen, pacing, ui, Instant::now()).await?;
             }
             _ => return Ok(Some(current)),
         }

@@ -21,10 +21,10 @@ use cfnforge_deploy::{
 #[derive(Args)]
 pub struct DeployArgs {
     /// Stacks to deploy (stack name, or a stack file's name without extension), after the
-    /// stacks they depend on; all when none.
+    /// stacks they depend on; may be left out when the app has one stack.
     #[arg(value_name = "STACK")]
     stacks: Vec<String>,
-    /// Deploy every stack of the app (what no STACK means too).
+    /// Deploy every stack of the app.
     #[arg(long, conflicts_with = "stacks")]
     all: bool,
     /// Deploy only the stacks named, not the stacks they depend on.
@@ -38,7 +38,7 @@ pub struct DeployArgs {
     #[command(flatten)]
     aws: AwsArgs,
     /// Set a template parameter instead of looking it up (repeatable).
-    #[arg(long = "parameter", value_name = "KEY=VALUE", value_parser = key_value)]
+    #[arg(long = "parameter", visible_alias = "parameters", value_name = "KEY=VALUE", value_parser = key_value)]
     parameters: Vec<(String, String)>,
     /// Allow replacing or removing stateful resources (their data is lost).
     #[arg(long)]
@@ -73,7 +73,24 @@ enum ApprovalArg {
 }
 
 pub fn run(args: DeployArgs, project: &Project) -> Outcome {
+    if let Err(outcome) = args.aws.check_profile() {
+        return outcome;
+    }
     let source = project.source(&args.dir);
+    // As the CDK: with several stacks, which ones is said, or --all.
+    let unnamed = args.stacks.is_empty() && !args.all;
+    if let (true, source::Source::Files(dir)) = (unnamed, &source) {
+        let files = cfnforge::stackfile::discover(&dir.dir).unwrap_or_default();
+        if files.len() > 1 {
+            return several(
+                files
+                    .iter()
+                    .filter_map(|f| f.file_stem())
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .collect(),
+            );
+        }
+    }
     let loaded = match source::load(
         &source,
         &args.stacks,
@@ -86,6 +103,16 @@ pub fn run(args: DeployArgs, project: &Project) -> Outcome {
     };
     let mut outcome = loaded.outcome;
     let assembly = &loaded.assembly;
+    if unnamed && assembly.manifest.stacks.len() > 1 {
+        return several(
+            assembly
+                .manifest
+                .stacks
+                .iter()
+                .map(|s| s.name.clone())
+                .collect(),
+        );
+    }
     let plan = match assembly.deploy_plan(&loaded.names, args.exclusively) {
         Ok(plan) => plan,
         Err(e) => {
@@ -122,6 +149,7 @@ pub fn run(args: DeployArgs, project: &Project) -> Outcome {
         pacing: crate::cli::aws::pacing(),
         bucket: args.bucket.clone().or(project.config.bucket.clone()),
         revert_drift: args.revert_drift,
+        show_account: true,
     };
     let concurrency = usize::from(args.concurrency);
     let mut all_outputs: IndexMap<String, IndexMap<String, String>> = IndexMap::new();
@@ -235,10 +263,30 @@ pub fn run(args: DeployArgs, project: &Project) -> Outcome {
         }
     });
     if let Some(path) = &args.outputs_file {
-        let text = serde_json::to_string_pretty(&all_outputs).unwrap_or_default();
-        if let Err(e) = std::fs::write(path, text + "\n") {
-            report::error(&format!("{}: {e}", path.display()));
-            outcome = Outcome::Failed;
+        let missing: Vec<&str> = plan
+            .iter()
+            .map(|step| step.stack.as_str())
+            .filter(|stack| !all_outputs.contains_key(*stack))
+            .collect();
+        if all_outputs.is_empty() {
+            // An empty file would read as "deployed, no outputs" to whatever reads it next.
+            report::info(&format!(
+                "{}: not written: no stack was deployed",
+                path.display()
+            ));
+        } else {
+            let text = serde_json::to_string_pretty(&all_outputs).unwrap_or_default();
+            if let Err(e) = std::fs::write(path, text + "\n") {
+                report::error(&format!("{}: {e}", path.display()));
+                outcome = Outcome::Failed;
+            } else if !missing.is_empty() {
+                report::info(&format!(
+                    "{}: written with the outputs of {} only; not deployed: {}",
+                    path.display(),
+                    all_outputs.keys().cloned().collect::<Vec<_>>().join(", "),
+                    missing.join(", ")
+                ));
+            }
         }
     }
     outcome
@@ -252,4 +300,14 @@ fn print_outputs(stack: &str, outputs: &[(String, String)]) {
     for (key, value) in outputs {
         outln!("  {key} = {value}");
     }
+}
+
+/// `deploy` without STACK when the app has several.
+fn several(stacks: Vec<String>) -> Outcome {
+    report::error(&format!(
+        "the app has {} stacks: name the ones to deploy (cfnforge deploy STACK...), or deploy them all with --all",
+        stacks.len()
+    ));
+    report::info(&format!("  stacks: {}", stacks.join(", ")));
+    Outcome::Usage
 }

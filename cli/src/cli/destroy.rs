@@ -24,12 +24,15 @@ pub struct DestroyArgs {
     dir: StacksDir,
     #[command(flatten)]
     aws: AwsArgs,
-    /// Do not ask for confirmation.
-    #[arg(long, short = 'y')]
+    /// Do not ask for confirmation (`--force` as in the CDK).
+    #[arg(long, short = 'y', visible_alias = "force", short_alias = 'f')]
     yes: bool,
 }
 
 pub fn run(args: DestroyArgs, project: &Project) -> Outcome {
+    if let Err(outcome) = args.aws.check_profile() {
+        return outcome;
+    }
     let (plan, regions, mut outcome) = match plan(&args, project) {
         Ok(planned) => planned,
         Err(outcome) => return outcome,

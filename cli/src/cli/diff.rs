@@ -30,6 +30,52 @@ pub struct DiffArgs {
     /// text for people; json for scripts (one document on standard output, shape in the README).
     #[arg(long, value_enum, default_value = "text")]
     format: DiffFormat,
+    /// Colour the text: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    color: ColorArg,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+/// ANSI colours for the text, or none.
+#[derive(Clone, Copy)]
+struct Paint(bool);
+
+impl Paint {
+    fn new(when: ColorArg) -> Paint {
+        use std::io::IsTerminal;
+        Paint(match when {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
+        })
+    }
+
+    fn paint(self, code: &str, text: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// A line in the colour of its change: added green, removed red, changed yellow.
+    fn change(self, sign: &str, text: &str) -> String {
+        let code = match sign {
+            "+" => "32",
+            "-" => "31",
+            _ => "33",
+        };
+        self.paint(code, text)
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -39,6 +85,9 @@ enum DiffFormat {
 }
 
 pub fn run(args: DiffArgs, project: &Project) -> Outcome {
+    if let Err(outcome) = args.aws.check_profile() {
+        return outcome;
+    }
     let source = project.source(&args.dir);
     let loaded = match source::load(
         &source,
@@ -64,6 +113,7 @@ pub fn run(args: DiffArgs, project: &Project) -> Outcome {
         Err(outcome) => return outcome,
     };
     let mut documents = Vec::new();
+    let paint = Paint::new(args.color);
     runtime.block_on(async {
         for step in &plan {
             let Some(artifact) = assembly.stack(&step.stack) else {
@@ -90,6 +140,8 @@ pub fn run(args: DiffArgs, project: &Project) -> Outcome {
             let deployed = deployed.unwrap_or_default();
             let note = deploy::unread_note(stack, &deployed.unread);
             let changes = diff(&deployed.template, &request.template);
+            // The judgement deploy makes before its change set, word for word.
+            let refusals = deploy::refusals(&changes);
             match args.format {
                 DiffFormat::Text => {
                     if !exists {
@@ -98,13 +150,25 @@ pub fn run(args: DiffArgs, project: &Project) -> Outcome {
                     if let Some(note) = &note {
                         outln!("{note}");
                     }
-                    print(stack, &changes);
+                    print(stack, &changes, paint);
+                    for (reason, remedy) in &refusals {
+                        outln!(
+                            "{}",
+                            paint.paint("1;31", &format!("! deploy would refuse this: {reason}"))
+                        );
+                        outln!("    {remedy}");
+                    }
                 }
                 DiffFormat::Json => {
                     if let Some(note) = &note {
                         report::info(note);
                     }
-                    documents.push(to_json(stack, exists, &changes));
+                    let mut document = to_json(stack, exists, &changes);
+                    document["refusals"] = refusals
+                        .iter()
+                        .map(|(reason, remedy)| serde_json::json!({"reason": reason, "remedy": remedy}))
+                        .collect();
+                    documents.push(document);
                 }
             }
             let mut drifted = false;
@@ -189,18 +253,14 @@ fn to_json(stack: &str, exists: bool, changes: &TemplateDiff) -> serde_json::Val
     })
 }
 
-fn print(stack: &str, changes: &TemplateDiff) {
+fn print(stack: &str, changes: &TemplateDiff, paint: Paint) {
     if changes.is_empty() {
         outln!("Stack {stack}: no differences");
         return;
     }
-    outln!("Stack {stack}");
+    outln!("{}", paint.paint("1", &format!("Stack {stack}")));
     for r in &changes.resources {
-        let sign = match r.change {
-            Change::Added => "+",
-            Change::Removed => "-",
-            Change::Modified => "~",
-        };
+        let sign = sign(r.change);
         let mut marks = Vec::new();
         if r.replacement {
             marks.push("replacement");
@@ -214,9 +274,15 @@ fn print(stack: &str, changes: &TemplateDiff) {
         let marks = if marks.is_empty() {
             String::new()
         } else {
-            format!(" [{}]", marks.join(", "))
+            format!(
+                " {}",
+                paint.paint("1;31", &format!("[{}]", marks.join(", ")))
+            )
         };
-        outln!("{sign} {} {}{marks}", r.type_name, r.logical_id);
+        outln!(
+            "{}{marks}",
+            paint.change(sign, &format!("{sign} {} {}", r.type_name, r.logical_id))
+        );
         if r.change == Change::Modified {
             for p in &r.properties {
                 let replaces = if p.replaces { " (replaces)" } else { "" };
@@ -225,30 +291,44 @@ fn print(stack: &str, changes: &TemplateDiff) {
                     (Some(Value::List(old)), Some(Value::List(new))) => {
                         outln!("    ~ {}:{replaces}", p.path);
                         for item in old.iter().filter(|i| !new.contains(i)) {
-                            outln!("        - {}", json(item));
+                            outln!(
+                                "{}",
+                                paint.change("-", &format!("        - {}", json(item)))
+                            );
                         }
                         for item in new.iter().filter(|i| !old.contains(i)) {
-                            outln!("        + {}", json(item));
+                            outln!(
+                                "{}",
+                                paint.change("+", &format!("        + {}", json(item)))
+                            );
                         }
                     }
                     _ => outln!(
                         "    ~ {}: {} -> {}{replaces}",
                         p.path,
-                        show(&p.old),
-                        show(&p.new)
+                        paint.change("-", &show(&p.old)),
+                        paint.change("+", &show(&p.new))
                     ),
                 }
             }
         }
         for rule in r.rules.iter().filter(|c| c.widens) {
-            outln!("    ! widens access: {}", rule.rule);
+            outln!(
+                "{}",
+                paint.paint("1;31", &format!("    ! widens access: {}", rule.rule))
+            );
         }
     }
     for (name, change) in &changes.parameters {
-        outln!("{} Parameter {name}", sign(*change));
+        let sign = sign(*change);
+        outln!(
+            "{}",
+            paint.change(sign, &format!("{sign} Parameter {name}"))
+        );
     }
     for (name, change) in &changes.outputs {
-        outln!("{} Output {name}", sign(*change));
+        let sign = sign(*change);
+        outln!("{}", paint.change(sign, &format!("{sign} Output {name}")));
     }
 }
 

@@ -93,6 +93,7 @@ pub fn run(args: ImportArgs, project: &Project) -> Outcome {
         pacing: crate::cli::aws::pacing(),
         bucket: project.config.bucket.clone(),
         revert_drift: false,
+        show_account: true,
     };
     runtime.block_on(async {
         let cloud = args.aws.connect(stack.region.as_deref()).await;

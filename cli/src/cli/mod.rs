@@ -111,12 +111,16 @@ enum Command {
     Schema,
 }
 
-/// Where the stack files are.
-#[derive(Args, Clone)]
+/// Where the stack files are, and which of their environments.
+#[derive(Args, Clone, Debug, PartialEq, Eq)]
 pub struct StacksDir {
     /// Folder with the stack files.
     #[arg(long = "stacks", value_name = "DIR", default_value = "stacks")]
     pub dir: PathBuf,
+    /// The environment of the stack files (their `environments:` key): its stack names,
+    /// names and sizes.
+    #[arg(long = "env", value_name = "NAME")]
+    pub env: Option<String>,
 }
 
 /// How a command ended, as the process's exit code.

@@ -16,7 +16,40 @@ use cfnforge::stackfile::{self, StackFile, StackFileError};
 ///
 /// A name that ends in `.yaml` or `.yml`, or has a `/`, is a stack file's path (`stacks/x.yaml`),
 /// read wherever it is; the folder is then read only for the other names.
+///
+/// With `--env NAME`, each file is taken as that environment has it (see
+/// `StackSpec::in_environment`); a file without it is an error.
 pub fn select(dir: &StacksDir, names: &[String]) -> Result<(Vec<StackFile>, Outcome), Outcome> {
+    let (files, mut outcome) = select_files(dir, names)?;
+    let Some(env) = &dir.env else {
+        return Ok((files, outcome));
+    };
+    let mut chosen = Vec::with_capacity(files.len());
+    for file in files {
+        let errors = match file.spec.in_environment(env) {
+            Ok(spec) => {
+                let problems = spec.problems();
+                if problems.is_empty() {
+                    chosen.push(StackFile {
+                        path: file.path,
+                        spec,
+                    });
+                    continue;
+                }
+                problems
+            }
+            Err(diagnostic) => vec![*diagnostic],
+        };
+        report::stack_file_error(&StackFileError::Invalid {
+            path: file.path.clone(),
+            diagnostics: errors,
+        });
+        outcome = Outcome::Failed;
+    }
+    Ok((chosen, outcome))
+}
+
+fn select_files(dir: &StacksDir, names: &[String]) -> Result<(Vec<StackFile>, Outcome), Outcome> {
     let (given, names): (Vec<&String>, Vec<&String>) = names.iter().partition(|n| is_path(n));
     let any_given = !given.is_empty();
     let names: Vec<String> = names.into_iter().cloned().collect();

@@ -2,7 +2,7 @@
 //! CMD` or `app` in cfnforge.toml that prints an assembly on standard output, as `cdk.json`'s
 //! `app` is for the CDK. Either way the commands go on from an [`Assembly`].
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
 
 use crate::cli::config::Config;
@@ -17,7 +17,7 @@ pub const DEFAULT_OUT: &str = "cfnforge.out";
 /// The app: stack files, or a command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
-    Files(PathBuf),
+    Files(StacksDir),
     App(String),
 }
 
@@ -26,7 +26,7 @@ impl Source {
     pub fn new(flag: Option<&str>, config: &Config, dir: &StacksDir) -> Source {
         match flag.map(str::to_string).or_else(|| config.app.clone()) {
             Some(command) => Source::App(command),
-            None => Source::Files(dir.dir.clone()),
+            None => Source::Files(dir.clone()),
         }
     }
 }
@@ -55,8 +55,7 @@ pub fn load(
 ) -> Result<Loaded, Outcome> {
     match source {
         Source::Files(dir) => {
-            let dir = StacksDir { dir: dir.clone() };
-            let (assembly, outcome) = from_files(&dir, names, format, refusal)?;
+            let (assembly, outcome) = from_files(dir, names, format, refusal)?;
             Ok(Loaded {
                 assembly,
                 outcome,

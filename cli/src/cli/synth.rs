@@ -22,7 +22,7 @@ pub struct SynthArgs {
     /// Write the assembly (manifest.json and DIR/<stack>.template.<format>) to DIR (default:
     /// `output` in cfnforge.toml, then cfnforge.out). Without it, one stack's template goes to
     /// standard output.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, short = 'o', visible_alias = "output", value_name = "DIR")]
     out: Option<PathBuf>,
     #[command(flatten)]
     dir: StacksDir,

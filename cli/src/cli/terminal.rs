@@ -159,6 +159,16 @@ impl Ui for Terminal {
     fn interrupted(&self) -> bool {
         self.interrupt.pressed()
     }
+
+    fn phase(&mut self, label: &str) {
+        self.line(label);
+        if let Some(bar) = &self.spinner {
+            // The label without the stack's name: the line above has it.
+            let label = label.split_once(": ").map_or(label, |(_, rest)| rest);
+            bar.set_message(format!("{label}..."));
+            bar.enable_steady_tick(Duration::from_millis(100));
+        }
+    }
 }
 
 /// The Replacement column: the change set's `Replacement` and each property's

@@ -37,6 +37,8 @@ pub struct AwsCloud {
     ec2: Ec2,
     /// ElastiCache's Query API, signed the same way (live reads for `import`).
     elasticache: Ec2,
+    /// Secrets Manager's JSON API, called the same way (one DescribeSecret).
+    secrets: Ec2,
     s3: s3::Client,
     sts: sts::Client,
     region: Option<String>,
@@ -102,6 +104,17 @@ impl AwsCloud {
             sts_endpoint: endpoint("sts"),
             region,
             cloudformation: cfn::Client::new(&config),
+            secrets: Ec2::for_service(
+                "secretsmanager",
+                config.credentials_provider(),
+                config.region().map(|r| r.as_ref()).unwrap_or("us-east-1"),
+                std::env::var("AWS_ENDPOINT_URL_SECRETS_MANAGER")
+                    .ok()
+                    .as_deref()
+                    .or(connection.endpoint_url.as_deref())
+                    .or(config.endpoint_url()),
+                ATTEMPT_TIMEOUT,
+            ),
             ec2,
             elasticache,
             // An emulator answers on one host: buckets go in the path, not the host name.
@@ -282,6 +295,27 @@ fn error_chain(err: &(dyn std::error::Error + 'static)) -> Vec<String> {
     messages
 }
 
+/// Whether `endpoint` (a URL) is on this machine: localhost or a loopback address.
+fn is_local(endpoint: &str) -> bool {
+    let rest = endpoint
+        .split_once("://")
+        .map_or(endpoint, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let authority = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let host = match authority.strip_prefix('[') {
+        Some(bracketed) => bracketed.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    let host = host.to_ascii_lowercase();
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// A request that got no answer, in words; and whether it is worth trying again. A refused
 /// connection or an unknown host is not retried: the endpoint is most likely wrong.
 pub(super) fn connection_failure(
@@ -300,10 +334,14 @@ pub(super) fn connection_failure(
     let chain = error_chain(err).join(": ").to_lowercase();
     let innermost = error_chain(err).pop().unwrap_or_default();
     if kind == Some(ErrorKind::ConnectionRefused) || chain.contains("connection refused") {
+        let hint = if is_local(endpoint) {
+            "nothing listens there on this machine: is the emulator running? \
+             Start it, or check --endpoint-url and AWS_ENDPOINT_URL"
+        } else {
+            "nothing listens there; check the endpoint URL and region"
+        };
         (
-            format!(
-                "could not connect to {endpoint}: connection refused (nothing listens there; check the endpoint URL and region)"
-            ),
+            format!("could not connect to {endpoint}: connection refused ({hint})"),
             false,
         )
     } else if chain.contains("dns error") || chain.contains("failed to lookup address") {
@@ -1179,6 +1217,24 @@ impl Cloud for AwsCloud {
             }
         }
     }
+
+    async fn secret_exists(&self, secret: &str) -> Result<bool, CloudError> {
+        let answer = self
+            .secrets
+            .json(
+                "DescribeSecret",
+                "secretsmanager.DescribeSecret",
+                &serde_json::json!({ "SecretId": secret }),
+            )
+            .await;
+        match answer {
+            Ok(_) => Ok(true),
+            Err(CloudError::Api {
+                code: Some(code), ..
+            }) if code == "ResourceNotFoundException" => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1208,13 +1264,47 @@ mod tests {
     }
 
     #[test]
+    fn local_endpoints_are_told_from_remote_ones() {
+        for local in [
+            "http://127.0.0.1:4566",
+            "http://localhost:5000/",
+            "http://LOCALHOST",
+            "http://[::1]:4566",
+            "127.0.0.2:4566",
+            "http://moto.localhost:4566",
+        ] {
+            assert!(is_local(local), "{local}");
+        }
+        for remote in [
+            "https://cloudformation.us-east-1.amazonaws.com",
+            "http://10.0.0.5:4566",
+            "http://localhost.example.com",
+            "http://[2001:db8::1]:4566",
+        ] {
+            assert!(!is_local(remote), "{remote}");
+        }
+    }
+
+    #[test]
     fn connection_failures_are_told_apart_and_name_the_endpoint() {
         let (refused, retry) = words(ErrorKind::ConnectionRefused, "Connection refused");
         assert_eq!(
             refused,
-            "could not connect to http://127.0.0.1:4566: connection refused (nothing listens there; check the endpoint URL and region)"
+            "could not connect to http://127.0.0.1:4566: connection refused (nothing listens there on this machine: is the emulator running? Start it, or check --endpoint-url and AWS_ENDPOINT_URL)"
         );
         assert!(!retry, "a wrong endpoint is not retried");
+        let remote = Wrapped(
+            "io error",
+            IoError::new(ErrorKind::ConnectionRefused, "Connection refused"),
+        );
+        let (refused, _) = connection_failure(
+            "https://cloudformation.ap-southeast-1.amazonaws.com",
+            &remote,
+        );
+        assert_eq!(
+            refused,
+            "could not connect to https://cloudformation.ap-southeast-1.amazonaws.com: connection refused (nothing listens there; check the endpoint URL and region)"
+        );
 
         let (reset, retry) = words(ErrorKind::ConnectionReset, "Connection reset by peer");
         assert_eq!(

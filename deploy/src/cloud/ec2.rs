@@ -186,8 +186,10 @@ pub struct Ec2 {
     endpoint: String,
     /// Longest wait for one call (connect, send, read the answer).
     timeout: Duration,
-    /// The signing name and API version: EC2's, or another Query API's (ElastiCache).
+    /// The signing name: `ec2`, or another service called the same way (`elasticache`,
+    /// `secretsmanager`).
     service: &'static str,
+    /// The Query API version (EC2's, or ElastiCache's); unused by JSON-protocol services.
     version: &'static str,
 }
 
@@ -208,6 +210,17 @@ impl Ec2 {
         endpoint: Option<&str>,
         timeout: Duration,
     ) -> Ec2 {
+        Ec2::for_service("ec2", credentials, region, endpoint, timeout)
+    }
+
+    /// A signed client of another service at its regional endpoint (or `endpoint`).
+    pub fn for_service(
+        service: &'static str,
+        credentials: Option<SharedCredentialsProvider>,
+        region: &str,
+        endpoint: Option<&str>,
+        timeout: Duration,
+    ) -> Ec2 {
         let provider = rustls::crypto::aws_lc_rs::default_provider();
         let http = hyper_rustls::HttpsConnectorBuilder::new()
             .with_provider_and_native_roots(provider)
@@ -219,17 +232,17 @@ impl Ec2 {
         let endpoint = match endpoint {
             Some(url) => url.trim_end_matches('/').to_string(),
             None if region.starts_with("cn-") => {
-                format!("https://ec2.{region}.amazonaws.com.cn")
+                format!("https://{service}.{region}.amazonaws.com.cn")
             }
-            None => format!("https://ec2.{region}.amazonaws.com"),
+            None => format!("https://{service}.{region}.amazonaws.com"),
         };
         Ec2 {
             http,
             credentials,
             region: region.to_string(),
             endpoint,
+            service,
             timeout,
-            service: "ec2",
             version: API_VERSION,
         }
     }
@@ -298,6 +311,95 @@ impl Ec2 {
             code: None,
             message,
         };
+        let (status, bytes) = self
+            .send(
+                action,
+                "application/x-www-form-urlencoded; charset=utf-8",
+                None,
+                body,
+            )
+            .await?;
+        let text = String::from_utf8_lossy(&bytes);
+        let document = parse_xml(&text);
+        if status.is_success() {
+            return document.map_err(|e| {
+                api(format!(
+                    "{} answered HTTP {status} with a body that is not EC2's XML ({e})",
+                    self.endpoint
+                ))
+            });
+        }
+        Err(error(
+            action,
+            status.as_u16(),
+            document.ok(),
+            &self.endpoint,
+        ))
+    }
+
+    /// A call of a JSON-protocol service (`X-Amz-Target: {target}`, as Secrets Manager's):
+    /// its HTTP status and the JSON answer. An error answer's `__type` and `message` become
+    /// the error's code and message.
+    pub async fn json(
+        &self,
+        operation: &str,
+        target: &str,
+        body: &serde_json::Value,
+    ) -> Result<serde_json::Value, CloudError> {
+        let (status, bytes) = self
+            .send(
+                operation,
+                "application/x-amz-json-1.1",
+                Some(target),
+                body.to_string(),
+            )
+            .await?;
+        let answer: Option<serde_json::Value> = serde_json::from_slice(&bytes).ok();
+        if status.is_success() {
+            return answer.ok_or_else(|| CloudError::Api {
+                operation: operation.to_string(),
+                code: None,
+                message: format!(
+                    "{} answered HTTP {status} with a body that is not JSON",
+                    self.endpoint
+                ),
+            });
+        }
+        let field = |name: &str| {
+            answer
+                .as_ref()
+                .and_then(|a| {
+                    a.get(name)
+                        .or_else(|| a.get(&name.to_ascii_uppercase()[..1]))
+                })
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        // `__type` may be `namespace#Code`.
+        let code = field("__type").map(|t| t.rsplit('#').next().unwrap_or_default().to_string());
+        let message = field("message").or_else(|| field("Message"));
+        Err(service_failure(
+            operation.to_string(),
+            &self.endpoint,
+            status.as_u16(),
+            code,
+            message,
+        ))
+    }
+
+    /// Signs and sends one POST; its status and body.
+    async fn send(
+        &self,
+        action: &str,
+        content_type: &str,
+        target: Option<&str>,
+        body: String,
+    ) -> Result<(http::StatusCode, Bytes), CloudError> {
+        let api = |message: String| CloudError::Api {
+            operation: action.to_string(),
+            code: None,
+            message,
+        };
         let provider = self.credentials.as_ref().ok_or_else(|| {
             api(
                 "no AWS credentials found: configure them as for the AWS CLI (aws configure, \
@@ -311,7 +413,6 @@ impl Ec2 {
             .map_err(|e| api(format!("no AWS credentials found: {e}")))?;
         let identity: Identity = credentials.into();
         let url = format!("{}/", self.endpoint);
-        let content_type = "application/x-www-form-urlencoded; charset=utf-8";
         let params = v4::SigningParams::builder()
             .identity(&identity)
             .region(&self.region)
@@ -321,20 +422,25 @@ impl Ec2 {
             .build()
             .map_err(|e| api(format!("cannot sign the request: {e}")))?
             .into();
+        let mut headers = vec![("content-type", content_type)];
+        if let Some(target) = target {
+            headers.push(("x-amz-target", target));
+        }
         let signable = SignableRequest::new(
             "POST",
             url.as_str(),
-            [("content-type", content_type)].into_iter(),
+            headers.iter().copied(),
             SignableBody::Bytes(body.as_bytes()),
         )
         .map_err(|e| api(format!("cannot sign the request: {e}")))?;
         let (instructions, _) = sign(signable, &params)
             .map_err(|e| api(format!("cannot sign the request: {e}")))?
             .into_parts();
-        let mut request = http::Request::builder()
-            .method("POST")
-            .uri(url.as_str())
-            .header("content-type", content_type)
+        let mut builder = http::Request::builder().method("POST").uri(url.as_str());
+        for (name, value) in &headers {
+            builder = builder.header(*name, *value);
+        }
+        let mut request = builder
             .body(Full::new(Bytes::from(body)))
             .map_err(|e| api(format!("{}: {e}", self.endpoint)))?;
         instructions.apply_to_request_http1x(&mut request);
@@ -376,22 +482,7 @@ impl Ec2 {
                     self.timeout.as_secs()
                 ),
             })??;
-        let text = String::from_utf8_lossy(&bytes);
-        let document = parse_xml(&text);
-        if status.is_success() {
-            return document.map_err(|e| {
-                api(format!(
-                    "{} answered HTTP {status} with a body that is not EC2's XML ({e})",
-                    self.endpoint
-                ))
-            });
-        }
-        Err(error(
-            action,
-            status.as_u16(),
-            document.ok(),
-            &self.endpoint,
-        ))
+        Ok((status, bytes))
     }
 }
 

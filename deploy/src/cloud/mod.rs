@@ -377,6 +377,11 @@ pub trait Cloud {
     ) -> impl Future<Output = Result<Vec<ResourceDrift>, CloudError>> {
         async { Err(unsupported("DescribeStackResourceDrifts")) }
     }
+    /// Whether a Secrets Manager secret exists (DescribeSecret), by name or ARN. Stand-ins
+    /// that do not model secrets have every secret.
+    fn secret_exists(&self, _secret: &str) -> impl Future<Output = Result<bool, CloudError>> {
+        async { Ok(true) }
+    }
 }
 
 /// A drift detection's progress (DescribeStackDriftDetectionStatus).

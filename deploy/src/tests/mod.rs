@@ -364,6 +364,10 @@ struct Recorder {
     interrupt_after: Option<usize>,
     events: usize,
     waits: usize,
+    /// The elapsed time each event was shown with.
+    elapsed: Vec<Duration>,
+    /// How long each question takes to answer.
+    think: Duration,
 }
 
 impl Ui for Recorder {
@@ -376,8 +380,9 @@ impl Ui for Recorder {
                 .push(format!("change {} {}", c.action, c.logical_id));
         }
     }
-    fn event(&mut self, _elapsed: Duration, event: &StackEvent) {
+    fn event(&mut self, elapsed: Duration, event: &StackEvent) {
         self.events += 1;
+        self.elapsed.push(elapsed);
         self.lines
             .push(format!("event {} {}", event.logical_id, event.status));
     }
@@ -386,6 +391,7 @@ impl Ui for Recorder {
     }
     fn confirm(&mut self, question: &str) -> Answer {
         self.questions.push(question.to_string());
+        std::thread::sleep(self.think);
         self.answer.unwrap_or(Answer::NoTerminal)
     }
     fn interrupted(&self) -> bool {
@@ -581,6 +587,84 @@ fn a_failed_update_names_the_first_failed_resource_as_root_cause() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn each_phase_is_said_and_a_question_does_not_count_into_the_events_time() {
+    let cloud = Scripted::new(State {
+        change_set: ready_change_set(vec![("Add", None)]),
+        timeline: VecDeque::from([
+            step(
+                "CREATE_IN_PROGRESS",
+                vec![("bandup-redis", "CREATE_IN_PROGRESS", None)],
+            ),
+            step(
+                "CREATE_COMPLETE",
+                vec![("bandup-redis", "CREATE_COMPLETE", None)],
+            ),
+        ]),
+        security_groups: vec![Found {
+            id: "sg-1".into(),
+            label: "ecs-backend".into(),
+        }],
+        ..Default::default()
+    });
+    let think = Duration::from_millis(400);
+    let mut ui = Recorder {
+        answer: Some(Answer::Yes),
+        think,
+        ..Default::default()
+    };
+    let options = DeployOptions {
+        approval: Approval::AnyChange,
+        show_account: true,
+        ..options()
+    };
+    let mut request = request(cache_template(6379));
+    request.lookups = vec![Lookup {
+        parameter: "SecurityGroupId".into(),
+        kind: LookupKind::SecurityGroup,
+        names: vec!["ecs-backend".into()],
+    }];
+    run(deploy(&cloud, &request, &options, &mut ui)).unwrap();
+    assert_eq!(ui.questions.len(), 1);
+    assert!(!ui.elapsed.is_empty());
+    assert!(
+        ui.elapsed.iter().all(|e| *e < think),
+        "the question's {think:?} is not the stack's: {:?}",
+        ui.elapsed
+    );
+    let phases: Vec<&String> = ui
+        .lines
+        .iter()
+        .filter(|l| !l.starts_with("event") && !l.starts_with("change"))
+        .collect();
+    let shown: Vec<String> = phases
+        .iter()
+        .map(|l| match l.split_once("change set cfnforge-") {
+            Some((before, after)) => format!(
+                "{before}change set NAME{}",
+                after
+                    .split_once(' ')
+                    .map(|(_, r)| format!(" {r}"))
+                    .unwrap_or_default()
+            ),
+            None => l.to_string(),
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "bandup-redis: resolving 1 name through EC2",
+            "  SecurityGroupId = sg-1  (ecs-backend)",
+            "bandup-redis: account 123456789012, region ap-southeast-1",
+            "bandup-redis: reading the stack's state",
+            "bandup-redis: creating change set NAME (a new stack)",
+            "bandup-redis: waiting for CloudFormation to work out the changes",
+            "bandup-redis: executing change set NAME",
+        ],
+        "{phases:#?}"
+    );
 }
 
 #[test]
