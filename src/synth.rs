@@ -247,25 +247,32 @@ impl Synthesized {
 /// Synthesizes and renders stack files, several at a time (the work is all CPU: one thread per
 /// core), and gives the results in the files' order whatever order they finished in.
 pub fn render_all(files: &[StackFile], format: Format) -> Vec<Result<Rendered, SynthError>> {
-    let one = |file: &StackFile| synthesize(file).and_then(|s| s.into_rendered(format));
+    in_parallel(files, |file| {
+        synthesize(file).and_then(|s| s.into_rendered(format))
+    })
+}
+
+/// `work` on every item, one thread per core, the results in the items' order whatever order
+/// they finished in. A panic (a bug) is carried to the caller's thread.
+pub fn in_parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
-        .min(files.len());
+        .min(items.len());
     if threads <= 1 {
-        return files.iter().map(one).collect();
+        return items.iter().map(work).collect();
     }
-    let chunk = files.len().div_ceil(threads);
+    let chunk = items.len().div_ceil(threads);
+    let work = &work;
     std::thread::scope(|scope| {
-        let workers: Vec<_> = files
+        let workers: Vec<_> = items
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+            .map(|part| scope.spawn(move || part.iter().map(work).collect::<Vec<_>>()))
             .collect();
         workers
             .into_iter()
             .flat_map(|worker| match worker.join() {
                 Ok(results) => results,
-                // A panic in synthesis is a bug; carry it to the caller's thread.
                 Err(panic) => std::panic::resume_unwind(panic),
             })
             .collect()

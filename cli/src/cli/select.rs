@@ -132,7 +132,8 @@ fn select_in_folder(
     let mut outcome = Outcome::Success;
     if names.is_empty() {
         let mut chosen = Vec::new();
-        for file in paths.iter().map(|p| stackfile::load(p)) {
+        // Read and parsed one thread per core: parsing is most of a large folder's time.
+        for file in cfnforge::synth::in_parallel(&paths, |p| stackfile::load(p)) {
             match file {
                 Ok(file) => chosen.push(file),
                 Err(e) => {
