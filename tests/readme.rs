@@ -73,3 +73,33 @@ fn the_readme_stack_with_good_choices_is_the_one_check_strict_passes() {
         "README.md's good-choices stack differs from tests/fixtures/good-stacks/orders-cache.yaml"
     );
 }
+
+#[test]
+fn the_readme_stack_file_is_the_shipped_one_without_its_comments() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let shipped = std::fs::read_to_string(common::root().join("stacks/bandup-redis.yaml")).unwrap();
+    let mut expected = String::new();
+    for (i, line) in shipped.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('#') && !(i == 0 && trimmed.starts_with("# yaml-language-server")) {
+            continue;
+        }
+        let code = match line.find(" #") {
+            Some(at) if i > 0 => line[..at].trim_end(),
+            _ => line,
+        };
+        expected.push_str(code);
+        expected.push('\n');
+    }
+    let intro =
+        "This is the shipped `stacks/bandup-redis.yaml`,\nwithout its comments:\n\n```yaml\n";
+    let start = readme
+        .find(intro)
+        .expect("README.md shows the shipped stack file")
+        + intro.len();
+    let shown = &readme[start..start + readme[start..].find("```\n").unwrap()];
+    assert_eq!(
+        shown, expected,
+        "README.md's copy of stacks/bandup-redis.yaml differs from the file"
+    );
+}
