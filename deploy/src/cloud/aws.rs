@@ -81,40 +81,30 @@ impl AwsCloud {
                 region.as_deref().unwrap_or("<no region>")
             ),
         };
+        // The service's own variable (as the SDK reads AWS_ENDPOINT_URL_<SERVICE>), then
+        // --endpoint-url, then AWS_ENDPOINT_URL and the config files.
+        let endpoint_of = |variable: &str| {
+            std::env::var(variable)
+                .ok()
+                .or_else(|| connection.endpoint_url.clone())
+                .or_else(|| config.endpoint_url().map(str::to_string))
+        };
         let ec2 = Ec2::new(
             config.credentials_provider(),
             config.region().map(|r| r.as_ref()).unwrap_or("us-east-1"),
-            std::env::var("AWS_ENDPOINT_URL_EC2")
-                .ok()
-                .as_deref()
-                .or(connection.endpoint_url.as_deref())
-                .or(config.endpoint_url()),
+            endpoint_of("AWS_ENDPOINT_URL_EC2").as_deref(),
             ATTEMPT_TIMEOUT,
         );
-        let elasticache = ec2.elasticache(
-            std::env::var("AWS_ENDPOINT_URL_ELASTICACHE")
-                .ok()
-                .as_deref()
-                .or(connection.endpoint_url.as_deref())
-                .or(config.endpoint_url()),
-        );
+        let elasticache = ec2.elasticache(endpoint_of("AWS_ENDPOINT_URL_ELASTICACHE").as_deref());
+        let secrets =
+            ec2.secrets_manager(endpoint_of("AWS_ENDPOINT_URL_SECRETS_MANAGER").as_deref());
         AwsCloud {
             cloudformation_endpoint: endpoint("cloudformation"),
             s3_endpoint: endpoint("s3"),
             sts_endpoint: endpoint("sts"),
             region,
             cloudformation: cfn::Client::new(&config),
-            secrets: Ec2::for_service(
-                "secretsmanager",
-                config.credentials_provider(),
-                config.region().map(|r| r.as_ref()).unwrap_or("us-east-1"),
-                std::env::var("AWS_ENDPOINT_URL_SECRETS_MANAGER")
-                    .ok()
-                    .as_deref()
-                    .or(connection.endpoint_url.as_deref())
-                    .or(config.endpoint_url()),
-                ATTEMPT_TIMEOUT,
-            ),
+            secrets,
             ec2,
             elasticache,
             // An emulator answers on one host: buckets go in the path, not the host name.

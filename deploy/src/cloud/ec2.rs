@@ -176,6 +176,15 @@ fn query_body_of(
 
 type Https = hyper_rustls::HttpsConnector<HttpConnector>;
 
+/// `endpoint` without a trailing slash, or the service's regional endpoint (`.com.cn` in China).
+fn regional_endpoint(service: &str, region: &str, endpoint: Option<&str>) -> String {
+    match endpoint {
+        Some(url) => url.trim_end_matches('/').to_string(),
+        None if region.starts_with("cn-") => format!("https://{service}.{region}.amazonaws.com.cn"),
+        None => format!("https://{service}.{region}.amazonaws.com"),
+    }
+}
+
 /// EC2's Query API for one region, signed with the credentials of the SDK's configuration.
 #[derive(Clone)]
 pub struct Ec2 {
@@ -210,17 +219,6 @@ impl Ec2 {
         endpoint: Option<&str>,
         timeout: Duration,
     ) -> Ec2 {
-        Ec2::for_service("ec2", credentials, region, endpoint, timeout)
-    }
-
-    /// A signed client of another service at its regional endpoint (or `endpoint`).
-    pub fn for_service(
-        service: &'static str,
-        credentials: Option<SharedCredentialsProvider>,
-        region: &str,
-        endpoint: Option<&str>,
-        timeout: Duration,
-    ) -> Ec2 {
         let provider = rustls::crypto::aws_lc_rs::default_provider();
         let http = hyper_rustls::HttpsConnectorBuilder::new()
             .with_provider_and_native_roots(provider)
@@ -229,42 +227,37 @@ impl Ec2 {
                 Client::builder(TokioExecutor::new()).build(https)
             })
             .map_err(|e| format!("cannot set up TLS (the system's root certificates): {e}"));
-        let endpoint = match endpoint {
-            Some(url) => url.trim_end_matches('/').to_string(),
-            None if region.starts_with("cn-") => {
-                format!("https://{service}.{region}.amazonaws.com.cn")
-            }
-            None => format!("https://{service}.{region}.amazonaws.com"),
-        };
         Ec2 {
             http,
             credentials,
             region: region.to_string(),
-            endpoint,
-            service,
+            endpoint: regional_endpoint("ec2", region, endpoint),
+            service: "ec2",
             timeout,
             version: API_VERSION,
         }
     }
 
-    /// ElastiCache's Query API (version 2015-02-02) in the same region, with the same
-    /// credentials: the same signed form POST, answered with XML (ElastiCache API Reference,
-    /// "Making Query requests"). `endpoint` as for [`Ec2::new`].
-    pub fn elasticache(&self, endpoint: Option<&str>) -> Ec2 {
-        let region = self.region.as_str();
-        let endpoint = match endpoint {
-            Some(url) => url.trim_end_matches('/').to_string(),
-            None if region.starts_with("cn-") => {
-                format!("https://elasticache.{region}.amazonaws.com.cn")
-            }
-            None => format!("https://elasticache.{region}.amazonaws.com"),
-        };
+    /// Another service signed the same way, in the same region, with the same credentials and
+    /// HTTP client. `endpoint` as for [`Ec2::new`].
+    fn sibling(&self, service: &'static str, version: &'static str, endpoint: Option<&str>) -> Ec2 {
         Ec2 {
-            endpoint,
-            service: "elasticache",
-            version: "2015-02-02",
+            endpoint: regional_endpoint(service, &self.region, endpoint),
+            service,
+            version,
             ..self.clone()
         }
+    }
+
+    /// ElastiCache's Query API (version 2015-02-02): the same signed form POST, answered with
+    /// XML (ElastiCache API Reference, "Making Query requests").
+    pub fn elasticache(&self, endpoint: Option<&str>) -> Ec2 {
+        self.sibling("elasticache", "2015-02-02", endpoint)
+    }
+
+    /// Secrets Manager's JSON API ([`Ec2::json`]; the Query version is not used).
+    pub fn secrets_manager(&self, endpoint: Option<&str>) -> Ec2 {
+        self.sibling("secretsmanager", API_VERSION, endpoint)
     }
 
     /// One Query action with plain parameters (`Name=Value`), not paged: its answer.
