@@ -23,11 +23,11 @@ pub struct StackSpec {
     #[schemars(with = "String")]
     pub stack: Spanned<String>,
     /// AWS region the stack is deployed to, such as ap-southeast-1 (deploy's --region overrides it).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given::value")]
     #[schemars(with = "Option<String>")]
     pub region: Option<Spanned<String>>,
     /// The template's description (at most 1,024 bytes).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given::value")]
     #[schemars(with = "Option<String>")]
     pub description: Option<Spanned<String>>,
     /// Tags on the stack and on every resource that takes tags: at most 50; keys of 1-128
@@ -38,13 +38,13 @@ pub struct StackSpec {
     /// The existing network the stack's resources live in.
     pub network: NetworkSpec,
     /// The cache (use `caches` for several).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given::value")]
     pub cache: Option<CacheSpec>,
     /// Several caches in one stack (instead of `cache`).
     #[serde(default)]
     pub caches: Vec<CacheSpec>,
     /// Turn on the stack's termination protection when deploying (default false).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given::flag")]
     pub termination_protection: bool,
     /// Rules of `cfnforge check` that do not apply here, each with the reason why.
     #[serde(default)]
@@ -65,7 +65,7 @@ pub struct EnvironmentSpec {
     #[schemars(with = "String")]
     pub stack: Spanned<String>,
     /// Its region (default: the file's).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given::value")]
     #[schemars(with = "Option<String>")]
     pub region: Option<Spanned<String>>,
     /// Tags added to the file's (a key given in both takes this value).
@@ -73,7 +73,7 @@ pub struct EnvironmentSpec {
     #[schemars(with = "IndexMap<String, String>")]
     pub tags: IndexMap<Spanned<String>, Spanned<String>>,
     /// The cache's keys that differ (with `cache`, not `caches`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given::value")]
     pub cache: Option<CacheEnvironmentSpec>,
 }
 
@@ -82,30 +82,30 @@ pub struct EnvironmentSpec {
 #[serde(deny_unknown_fields)]
 pub struct CacheEnvironmentSpec {
     /// The cache's ID (and ReplicationGroupId unless `fixed_id` is false).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given::value")]
     #[schemars(with = "Option<String>")]
     pub id: Option<Spanned<String>>,
     /// ReplicationGroupDescription.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given::value")]
     #[schemars(with = "Option<String>")]
     pub description: Option<Spanned<String>>,
     /// Node type.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given::value")]
     #[schemars(with = "Option<String>")]
     pub node_type: Option<Spanned<String>>,
     /// Read replicas beside the primary, 0-5.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given::plain")]
     #[schemars(with = "Option<u8>", range(max = 5))]
     pub replicas: Option<Spanned<u8>>,
     /// Days automatic backups are kept, 0-35.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given::plain")]
     #[schemars(with = "Option<u8>", range(max = 35))]
     pub backup_retention_days: Option<Spanned<u8>>,
     /// The security group's name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given::value")]
     pub security_group: Option<SubnetGroupSpec>,
     /// The subnet group's name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given::value")]
     pub subnet_group: Option<SubnetGroupSpec>,
 }
 
@@ -117,7 +117,7 @@ pub struct SuppressionSpec {
     #[schemars(with = "String")]
     pub rule: Spanned<String>,
     /// The logical ID of the resource it applies to (as in the template); none: the whole stack.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given::value")]
     #[schemars(with = "Option<String>")]
     pub resource: Option<Spanned<String>>,
     /// Why the rule does not apply; must not be empty.
@@ -149,55 +149,55 @@ pub struct CacheSpec {
     /// Name the replication group `id` (default true). A fixed name means CloudFormation cannot
     /// replace the group (CF-DATA-002): false lets CloudFormation name it. Changing this on a
     /// deployed stack replaces the group.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given::plain")]
     #[schemars(with = "Option<bool>")]
     pub fixed_id: Option<Spanned<bool>>,
     /// ReplicationGroupDescription.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given::value")]
     #[schemars(with = "Option<String>")]
     pub description: Option<Spanned<String>>,
     /// valkey (default) or redis.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given::value")]
     #[schemars(with = "Option<EngineSpec>")]
     pub engine: Option<Spanned<EngineSpec>>,
     /// Engine version, such as "8.0" (default: 8.0 for valkey, 7.1 for redis).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given::value")]
     #[schemars(with = "Option<String>")]
     pub version: Option<Spanned<String>>,
     /// Node type (default cache.t3.micro).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given::value")]
     #[schemars(with = "Option<String>")]
     pub node_type: Option<Spanned<String>>,
     /// Read replicas beside the primary, 0-5 (default 0).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given::plain")]
     #[schemars(with = "Option<u8>", range(max = 5))]
     pub replicas: Option<Spanned<u8>>,
     /// Port (default 6379).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given::plain")]
     #[schemars(with = "Option<u16>", range(min = 1))]
     pub port: Option<Spanned<u16>>,
     /// ipv4 (default), ipv6 or dual_stack.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given::value")]
     #[schemars(with = "Option<NetworkTypeSpec>")]
     pub network_type: Option<Spanned<NetworkTypeSpec>>,
     /// Encryption at rest and in transit (both default to true).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given::value")]
     #[schemars(with = "Option<EncryptionSpec>")]
     pub encryption: Option<Spanned<EncryptionSpec>>,
     /// Days automatic backups are kept, 0-35 (default 1).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given::plain")]
     #[schemars(with = "Option<u8>", range(max = 35))]
     pub backup_retention_days: Option<Spanned<u8>>,
     /// The cache's security group.
     pub security_group: SecurityGroupSpec,
     /// The cache subnet group.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given::value")]
     pub subnet_group: Option<SubnetGroupSpec>,
     /// Stack outputs for the endpoints (default true).
-    #[serde(default = "yes")]
+    #[serde(default = "yes", deserialize_with = "given::flag")]
     pub outputs: bool,
     /// Who may connect (default: anyone the security group lets in).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given::value")]
     #[schemars(with = "Option<AccessControlSpec>")]
     pub access_control: Option<Spanned<AccessControlSpec>>,
 }
@@ -240,9 +240,9 @@ pub enum NetworkTypeSpec {
 #[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EncryptionSpec {
-    #[serde(default = "yes")]
+    #[serde(default = "yes", deserialize_with = "given::flag")]
     pub at_rest: bool,
-    #[serde(default = "yes")]
+    #[serde(default = "yes", deserialize_with = "given::flag")]
     pub in_transit: bool,
 }
 
@@ -250,18 +250,139 @@ fn yes() -> bool {
     true
 }
 
+/// What a key given in a stack file must hold, as the editor schema says: a value (`port:` with
+/// nothing after it is an error, not the default; leaving the key out gives the default), and a
+/// number or boolean as YAML writes one, not quoted text (`port: "6379"`).
+mod given {
+    use serde::de::{self, Deserialize, Deserializer, Error};
+    use serde_saphyr::Spanned;
+
+    const NO_VALUE: &str = "no value; give one, or leave the key out for its default";
+
+    /// An optional key, which when given has a value.
+    pub fn value<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: Deserialize<'de>,
+    {
+        Option::<T>::deserialize(deserializer)?
+            .map(Some)
+            .ok_or_else(|| D::Error::custom(NO_VALUE))
+    }
+
+    /// An optional number or boolean, which when given is a plain YAML scalar.
+    pub fn plain<'de, D, T>(deserializer: D) -> Result<Option<Spanned<T>>, D::Error>
+    where
+        D: Deserializer<'de>,
+        Plain<T>: Deserialize<'de>,
+    {
+        Ok(value::<D, Spanned<Plain<T>>>(deserializer)?
+            .map(|s| Spanned::new(s.value.0, s.referenced, s.defined)))
+    }
+
+    /// A boolean with a default, which when given is `true` or `false` unquoted.
+    pub fn flag<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+        Ok(Plain::<bool>::deserialize(deserializer)?.0)
+    }
+
+    /// A number or boolean read from what YAML makes of the scalar, so that quoted text is
+    /// refused with the value's own words.
+    pub struct Plain<T>(pub T);
+
+    struct PlainVisitor<T>(std::marker::PhantomData<T>);
+
+    impl<'de> Deserialize<'de> for Plain<bool> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_any(PlainVisitor::<bool>(std::marker::PhantomData))
+        }
+    }
+
+    impl<'de> de::Visitor<'de> for PlainVisitor<bool> {
+        type Value = Plain<bool>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("true or false")
+        }
+        fn visit_bool<E: Error>(self, v: bool) -> Result<Self::Value, E> {
+            Ok(Plain(v))
+        }
+        fn visit_str<E: Error>(self, v: &str) -> Result<Self::Value, E> {
+            Err(E::custom(quoted("true or false", v)))
+        }
+        fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
+            Err(E::custom(NO_VALUE))
+        }
+        fn visit_none<E: Error>(self) -> Result<Self::Value, E> {
+            Err(E::custom(NO_VALUE))
+        }
+    }
+
+    fn quoted(expected: &str, text: &str) -> String {
+        let plain = text.trim();
+        if plain.parse::<i64>().is_ok()
+            || ["true", "false"].contains(&plain.to_ascii_lowercase().as_str())
+        {
+            format!("expected {expected}, found the text \"{text}\"; write it without quotes")
+        } else {
+            format!("expected {expected}, found \"{text}\"")
+        }
+    }
+
+    macro_rules! plain_whole_number {
+        ($($t:ty),*) => {$(
+            impl<'de> Deserialize<'de> for Plain<$t> {
+                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    deserializer.deserialize_any(PlainVisitor::<$t>(std::marker::PhantomData))
+                }
+            }
+
+            impl<'de> de::Visitor<'de> for PlainVisitor<$t> {
+                type Value = Plain<$t>;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    write!(f, "a whole number from 0 to {}", <$t>::MAX)
+                }
+                fn visit_u64<E: Error>(self, v: u64) -> Result<Self::Value, E> {
+                    <$t>::try_from(v).map(Plain).map_err(|_| {
+                        E::custom(format!("{v} is too large: at most {}", <$t>::MAX))
+                    })
+                }
+                fn visit_i64<E: Error>(self, v: i64) -> Result<Self::Value, E> {
+                    <$t>::try_from(v).map(Plain).map_err(|_| {
+                        E::custom(format!("{v} is out of range: 0 to {}", <$t>::MAX))
+                    })
+                }
+                fn visit_f64<E: Error>(self, v: f64) -> Result<Self::Value, E> {
+                    Err(E::custom(format!("expected a whole number, found {v}")))
+                }
+                fn visit_bool<E: Error>(self, v: bool) -> Result<Self::Value, E> {
+                    Err(E::custom(format!("expected a whole number, found {v}")))
+                }
+                fn visit_str<E: Error>(self, v: &str) -> Result<Self::Value, E> {
+                    Err(E::custom(quoted("a whole number", v)))
+                }
+                fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
+                    Err(E::custom(NO_VALUE))
+                }
+                fn visit_none<E: Error>(self) -> Result<Self::Value, E> {
+                    Err(E::custom(NO_VALUE))
+                }
+            }
+        )*};
+    }
+    plain_whole_number!(u8, u16);
+}
+
 /// The cache's security group.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SecurityGroupSpec {
     /// GroupName (default: chosen by CloudFormation).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given::value")]
     #[schemars(with = "Option<String>")]
     pub name: Option<Spanned<String>>,
     /// GroupDescription (default "Valkey cache <id>", whatever the engine). CloudFormation
     /// replaces the group when it changes: set it to keep the description a group was
     /// deployed with.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given::value")]
     #[schemars(with = "Option<String>")]
     pub description: Option<Spanned<String>>,
     /// Security groups allowed in on the port: group name, sg-... ID, or {import: ...}.
@@ -274,7 +395,7 @@ pub struct SecurityGroupSpec {
 #[serde(deny_unknown_fields)]
 pub struct SubnetGroupSpec {
     /// CacheSubnetGroupName (default: chosen by CloudFormation).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "given::value")]
     #[schemars(with = "Option<String>")]
     pub name: Option<Spanned<String>>,
 }
@@ -644,12 +765,15 @@ fn blank_key(lines: &mut [String], at: Position, key: &str) -> bool {
 /// Parses stack file text; the error (the first) names the line, column and key.
 pub fn parse(text: &str) -> Result<StackSpec, Box<Diagnostic>> {
     let mut path = None;
-    let parsed = serde_saphyr::with_deserializer_from_str(text, |deserializer| {
-        serde_path_to_error::deserialize::<_, StackSpec>(deserializer).map_err(|e| {
-            path = Some(e.path().to_string());
-            e.into_inner()
-        })
-    });
+    // YAML 1.2's booleans (`true`, `false`), as editors read the file: `yes` is text there.
+    let options = serde_saphyr::options! { strict_booleans: true };
+    let parsed =
+        serde_saphyr::with_deserializer_from_str_with_options(text, options, |deserializer| {
+            serde_path_to_error::deserialize::<_, StackSpec>(deserializer).map_err(|e| {
+                path = Some(e.path().to_string());
+                e.into_inner()
+            })
+        });
     parsed.map_err(|reader_error| {
         let location = reader_error
             .location()
@@ -692,6 +816,21 @@ pub fn parse(text: &str) -> Result<StackSpec, Box<Diagnostic>> {
                 if let Some(at) = line.find("duplicate mapping key") {
                     line.truncate(at);
                     line.push_str(&format!("`{name}` given again here"));
+                }
+            }
+        }
+        // A required key with nothing after it: the reader's words are for programmers.
+        for (said, meant) in [
+            (
+                "cannot deserialize null into string; use Option<String>",
+                "no value",
+            ),
+            ("invalid type: unit value", "no value"),
+        ] {
+            if message.starts_with(said) {
+                message = message.replacen(said, meant, 1);
+                for line in &mut snippet {
+                    *line = line.replacen(said, meant, 1);
                 }
             }
         }

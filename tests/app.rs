@@ -62,6 +62,13 @@ fn list_shows_the_apps_stacks_in_dependency_order() {
         out,
         "cache\tap-southeast-1\t-\nconfig\tap-southeast-1\t-\tafter cache\n"
     );
+    // Named stacks only, still with what they wait for; an unknown name is a usage error.
+    let (code, out, err) = run(dir.path(), &["--app", APP, "list", "config"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(out, "config\tap-southeast-1\t-\tafter cache\n");
+    let (code, _, err) = run(dir.path(), &["--app", APP, "list", "nosuch"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("nosuch"), "{err}");
     // The app ran: its assembly is kept.
     let manifest: Value = serde_json::from_str(
         &std::fs::read_to_string(dir.path().join("cfnforge.out/manifest.json")).unwrap(),

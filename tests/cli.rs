@@ -500,6 +500,27 @@ fn a_stack_file_s_path_is_a_stack() {
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stdout(&output).starts_with("stacks/bandup-redis.yaml (stack bandup-redis)"));
+    // `list` takes the same: a path lists that file, a name the file with that stack.
+    std::fs::write(
+        dir.path().join("stacks/other.yaml"),
+        SEED.replace("stack: bandup-redis ", "stack: other-redis   "),
+    )
+    .unwrap();
+    let output = cfnforge(&["list", path], elsewhere.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        format!("bandup-redis\tap-southeast-1\t{path}\n")
+    );
+    let output = cfnforge(&["list", "other-redis"], dir.path());
+    assert_eq!(
+        stdout(&output),
+        "other-redis\tap-southeast-1\tstacks/other.yaml\n",
+        "{}",
+        stderr(&output)
+    );
+    let output = cfnforge(&["list"], dir.path());
+    assert_eq!(stdout(&output).lines().count(), 2, "{}", stdout(&output));
     // A path that is not there is a usage error that names it.
     let output = cfnforge(&["synth", "stacks/nosuch.yaml"], dir.path());
     assert_eq!(output.status.code(), Some(2));

@@ -48,6 +48,55 @@ fn a_file_that_is_not_utf8_names_the_line_and_column_of_the_first_bad_byte() {
 }
 
 #[test]
+fn a_key_with_no_value_or_a_quoted_number_is_an_error_in_the_file_s_words() {
+    let cases: [(&str, &str, &str); 7] = [
+        (
+            "  port: 6379",
+            "  port:",
+            "stacks/bandup-redis.yaml:17:7: cache.port: no value; give one, or leave the key out for its default",
+        ),
+        (
+            "  port: 6379",
+            "  port: \"6379\"",
+            "stacks/bandup-redis.yaml:17:9: cache.port: expected a whole number, found the text \"6379\"; write it without quotes",
+        ),
+        (
+            "  port: 6379",
+            "  port: 70000",
+            "stacks/bandup-redis.yaml:17:9: cache.port: 70000 is too large: at most 65535",
+        ),
+        (
+            "at_rest: true",
+            "at_rest: yes",
+            "stacks/bandup-redis.yaml:19:26: cache.encryption.at_rest: expected true or false, found \"yes\"",
+        ),
+        (
+            "at_rest: true",
+            "at_rest: \"true\"",
+            "stacks/bandup-redis.yaml:19:26: cache.encryption.at_rest: expected true or false, found the text \"true\"; write it without quotes",
+        ),
+        (
+            "stack: bandup-redis ",
+            "stack: ",
+            "stacks/bandup-redis.yaml:3:6: stack: no value",
+        ),
+        (
+            "  vpc: band-up-vpc ",
+            "  vpc: ",
+            "stacks/bandup-redis.yaml:8:3: network.vpc: no value, expected a name, an ID, or {import: EXPORT_NAME}",
+        ),
+    ];
+    for (from, to, expected) in cases {
+        let err = synth_error(from, to.as_bytes());
+        assert!(err.contains(&format!("error: {expected}")), "{to}: {err}");
+        assert!(
+            !err.contains("Option<") && !err.contains("unit value"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
 fn a_key_given_twice_names_the_key_and_both_lines() {
     let err = synth_error(
         "region: ap-southeast-1\n",
@@ -340,6 +389,19 @@ fn the_editor_schema_and_the_tool_accept_and_refuse_the_same_stack_files() {
             "cache:\n",
             "caches: [{id: other, security_group: {allow_from: [x]}}]\ncache:\n",
         ),
+        // A key given with no value is not the default, and numbers and booleans are not text.
+        seed("  port: 6379", "  port:"),
+        seed("  port: 6379", "  port: ~"),
+        seed("  description: in memory db for bandup", "  description:"),
+        seed(
+            "  encryption: { at_rest: true, in_transit: true }",
+            "  encryption:",
+        ),
+        seed("  port: 6379", "  port: \"6379\""),
+        seed("  replicas: 0 ", "  replicas: \"0\""),
+        seed("at_rest: true", "at_rest: \"true\""),
+        seed("  port: 6379", "  port: 6379\n  outputs: \"false\""),
+        seed("  port: 6379", "  port: 70000"),
     ];
     let texts: Vec<String> = good.iter().chain(bad.iter()).cloned().collect();
     let schema = schema_errors(&texts);

@@ -106,7 +106,7 @@ enum Command {
     /// Create an infrastructure crate: stacks defined in Rust, with a test.
     Init(init::InitArgs),
     /// List the stacks of the app.
-    List(StacksDir),
+    List(list::ListArgs),
     /// Print the JSON Schema of stack files.
     Schema,
 }
@@ -176,7 +176,7 @@ pub fn run() -> ExitCode {
         Command::Import(_) => without_aws::run("import"),
         // Run above, before the project is read.
         Command::Init(_) | Command::Schema => Outcome::Success,
-        Command::List(dir) => list::run(&dir, &project),
+        Command::List(args) => list::run(&args, &project),
     };
     ExitCode::from(outcome as u8)
 }
