@@ -59,3 +59,8 @@ pub mod rules;
 pub mod stackfile;
 pub mod synth;
 pub mod template;
+
+/// The README's output blocks, for the tests that compare them (shared with tests/).
+#[cfg(test)]
+#[path = "../tests/common/readme.rs"]
+mod readme_output;

@@ -83,6 +83,11 @@ fn the_bandup_app_deploys_in_dependency_order_and_is_destroyed_in_reverse() {
     let dir = workspace(SEED);
     let d = dir.path();
 
+    // list: the app's stacks in deployment order, where each is defined, what it waits for.
+    let listed = common::cfnforge(&["--app", &app, "list"], d);
+    assert_eq!(listed.status.code(), Some(0), "{}", text(&listed));
+    common::assert_readme_output("list-app", &common::stdout(&listed), &[]);
+
     let shown = deploy_all(&emulator, d, &app);
     // The config stack waits for the cache, --concurrency 2 or not.
     assert!(

@@ -103,3 +103,52 @@ fn the_readme_stack_file_is_the_shipped_one_without_its_comments() {
         "README.md's copy of stacks/bandup-redis.yaml differs from the file"
     );
 }
+
+/// Every output the README shows (its ```text blocks and its blocks with no language) is marked
+/// `<!-- output: ID -->`, and a test compares it with what the command prints by that ID
+/// (`common::assert_readme_output`).
+#[test]
+fn every_output_the_readme_shows_is_compared_by_a_test() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let mut tests = String::new();
+    let folders =
+        ["tests", "deploy/src/tests", "src/app", "src/assertions"].map(|f| common::root().join(f));
+    for entry in folders.iter().flat_map(|f| std::fs::read_dir(f).unwrap()) {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            tests.extend(text.chars().filter(|c| !c.is_whitespace()));
+        }
+    }
+    let mut unmarked = Vec::new();
+    let mut untested = Vec::new();
+    let mut ids = Vec::new();
+    let mut open = false;
+    let mut previous = "";
+    for (n, line) in readme.lines().enumerate() {
+        if let Some(language) = line.strip_prefix("```") {
+            if !open && (language.is_empty() || language == "text") {
+                let marker = previous
+                    .strip_prefix("<!-- output: ")
+                    .and_then(|m| m.strip_suffix(" -->"));
+                match marker {
+                    None => unmarked.push(n + 1),
+                    Some(marker) => {
+                        let id = marker.trim_end_matches(", lines");
+                        assert!(!ids.contains(&id), "README.md: output {id} is marked twice");
+                        ids.push(id);
+                        if !tests.contains(&format!("_output(\"{id}\"")) {
+                            untested.push(id);
+                        }
+                    }
+                }
+            }
+            open = !open;
+        }
+        previous = line;
+    }
+    assert!(
+        unmarked.is_empty() && untested.is_empty(),
+        "README.md: output blocks with no <!-- output: ID --> marker at lines {unmarked:?}; marked outputs no test compares: {untested:?}"
+    );
+}

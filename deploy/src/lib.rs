@@ -22,6 +22,11 @@ mod secrets;
 mod settle;
 #[cfg(test)]
 mod tests;
+
+/// The README's output blocks, for the tests that compare them (shared with tests/).
+#[cfg(test)]
+#[path = "../../tests/common/readme.rs"]
+mod readme_output;
 mod upload;
 
 use std::collections::HashSet;

@@ -320,6 +320,7 @@ mod tests {
             "s: s/CacheSecurity/Group gives logical ID \"CacheSecurityGroup\", which \
              s/Cache/SecurityGroup already has"
         );
+        crate::readme_output::assert_readme_output("logical-id-clash", &format!("{error}\n"), &[]);
         assert_eq!(stack.template.resources.len(), 1, "nothing replaced");
 
         stack.template.add("Direct", group());

@@ -88,6 +88,7 @@ fn a_failure_shows_the_closest_resource_and_its_first_difference() {
         "{message}"
     );
     assert!(message.contains("\"Port\": 6380"), "{message}");
+    crate::readme_output::assert_readme_output("assertion-failed", &message, &[]);
 
     let message = failure(|| t.resource_count_is("AWS::ElastiCache::ReplicationGroup", 1));
     assert_eq!(

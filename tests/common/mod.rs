@@ -8,6 +8,10 @@ use std::process::{Child, Command, Output, Stdio};
 
 use serde_json::{Value, json};
 
+mod readme;
+#[allow(unused_imports)]
+pub use readme::{assert_readme_output, readme_output};
+
 /// The repository's root (the workspace's): tests are declared both by the library at the root
 /// and by the cli package in `cli/`.
 pub fn root() -> PathBuf {

@@ -109,13 +109,18 @@ fn deploy_over_a_hand_written_stack_goes_through_the_safety_gate() {
         matches!(&err, DeployError::Refused { reason, .. } if reason.contains("Cache")),
         "{err:?}"
     );
+    let named = ui
+        .lines
+        .iter()
+        .find(|l| l.contains("does not compare"))
+        .unwrap_or_else(|| panic!("{:?}", ui.lines));
     assert!(
-        ui.lines.iter().any(|l| l.contains(
+        named.contains(
             "does not compare (Hooks, Resources.Logs.DeletionPolicy, Resources.Fn::ForEach::Topics)"
-        )),
-        "{:?}",
-        ui.lines
+        ),
+        "{named}"
     );
+    crate::readme_output::assert_readme_output("diff-unmodelled", &format!("{named}\n"), &[]);
     assert!(!cloud.calls().contains(&"ExecuteChangeSet".to_string()));
 
     // The same port: deployed.

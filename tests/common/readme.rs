@@ -1,0 +1,176 @@
+//! The README's output blocks and their comparison with what a command prints. Shared by the
+//! tests in tests/ (through `common`) and the deploy crate's unit tests (by path), so it uses
+//! nothing but std.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+/// README.md at the repository's root (the folder with Cargo.lock above this crate).
+fn readme_path() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .ancestors()
+        .find(|dir| dir.join("Cargo.lock").is_file())
+        .unwrap_or(&manifest)
+        .join("README.md")
+}
+
+/// The README's output block marked `<!-- output: ID -->` (or `<!-- output: ID, lines -->`) on
+/// the line before its fence: its text, and whether it is an excerpt (`lines`: each of its lines
+/// is in the output, in order) rather than the whole output.
+pub fn readme_output(id: &str) -> (String, bool) {
+    let readme = std::fs::read_to_string(readme_path()).unwrap();
+    let mut lines = readme.lines();
+    while let Some(line) = lines.next() {
+        let Some(marker) = line
+            .strip_prefix("<!-- output: ")
+            .and_then(|m| m.strip_suffix(" -->"))
+        else {
+            continue;
+        };
+        let (name, excerpt) = match marker.strip_suffix(", lines") {
+            Some(name) => (name, true),
+            None => (marker, false),
+        };
+        if name != id {
+            continue;
+        }
+        let fence = lines.next().unwrap_or_default();
+        assert!(
+            fence.starts_with("```"),
+            "README.md: the marker {id} is not right before a code block"
+        );
+        let body: Vec<&str> = lines.by_ref().take_while(|l| *l != "```").collect();
+        return (body.join("\n") + "\n", excerpt);
+    }
+    panic!("README.md has no block marked <!-- output: {id} -->")
+}
+
+/// Output with what changes from run to run put in words: the hexadecimal part of AWS IDs
+/// (`vpc-0a1b...` -> `vpc-*`), change set names, elapsed times (`0.4s` -> `*s`), and the given
+/// paths.
+pub fn steady(text: &str, paths: &[(&str, &str)]) -> String {
+    let mut text = text.to_string();
+    for (from, to) in paths {
+        text = text.replace(from, to);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    'scan: while !rest.is_empty() {
+        for prefix in ["vpc-", "subnet-", "sg-", "cfnforge-2"] {
+            let at_word = out
+                .chars()
+                .last()
+                .is_none_or(|c| !c.is_ascii_alphanumeric() && c != '-');
+            if at_word && let Some(tail) = rest.strip_prefix(prefix) {
+                let id_chars = |c: char| {
+                    c.is_ascii_hexdigit()
+                        || (prefix == "cfnforge-2" && (c == 'T' || c == 'Z' || c == '-'))
+                };
+                let n = tail.find(|c: char| !id_chars(c)).unwrap_or(tail.len());
+                if n >= 4 {
+                    out.push_str(prefix.trim_end_matches('2'));
+                    out.push('*');
+                    rest = &tail[n..];
+                    continue 'scan;
+                }
+            }
+        }
+        // Elapsed times (`12.3s`).
+        let at_word = out
+            .chars()
+            .last()
+            .is_none_or(|c| !c.is_ascii_alphanumeric());
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        if at_word && digits > 0 && rest[digits..].starts_with('.') {
+            let tail = &rest[digits + 1..];
+            let fraction = tail
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(tail.len());
+            let after = &tail[fraction..];
+            if fraction > 0
+                && after.starts_with('s')
+                && !after[1..].starts_with(|c: char| c.is_ascii_alphanumeric())
+            {
+                out.push_str("*s");
+                rest = &after[1..];
+                continue 'scan;
+            }
+        }
+        let c = rest.chars().next().unwrap_or_default();
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// Asserts that `actual` is what the README shows under the marker `id` (both through
+/// [`steady`]). In the README a line with `...` stands for the rest of that line (the text
+/// before `...` starts it), and as the last line for the rest of the output.
+///
+/// With `CFNFORGE_BLESS=1` a whole-output block that differs is rewritten with what was printed
+/// (run one test at a time, and read the change before committing it).
+pub fn assert_readme_output(id: &str, actual: &str, paths: &[(&str, &str)]) {
+    let (shown, excerpt) = readme_output(id);
+    if std::env::var_os("CFNFORGE_BLESS").is_some_and(|v| v == "1")
+        && !excerpt
+        && std::panic::catch_unwind(|| compare(id, &shown, excerpt, actual, paths)).is_err()
+    {
+        let mut printed = actual.to_string();
+        for (from, to) in paths {
+            printed = printed.replace(from, to);
+        }
+        let readme = std::fs::read_to_string(readme_path()).unwrap();
+        let marker = format!("<!-- output: {id} -->\n");
+        let start = readme.find(&marker).unwrap() + marker.len();
+        let body = start + readme[start..].find('\n').unwrap() + 1;
+        let end = body + readme[body..].find("```\n").unwrap();
+        let updated = format!("{}{printed}{}", &readme[..body], &readme[end..]);
+        std::fs::write(readme_path(), updated).unwrap();
+        return;
+    }
+    compare(id, &shown, excerpt, actual, paths);
+}
+
+fn compare(id: &str, shown: &str, excerpt: bool, actual: &str, paths: &[(&str, &str)]) {
+    let shown = steady(shown, paths);
+    let actual = steady(actual, paths);
+    let actual_lines: Vec<&str> = actual.lines().collect();
+    let shown_lines: Vec<&str> = shown.lines().collect();
+    let same = |want: &str, got: &str| match want.split_once("...") {
+        Some((start, _)) => got.starts_with(start.trim_end()),
+        None => want == got,
+    };
+    let fail = |why: &str| -> ! {
+        panic!(
+            "README.md's output {id} is not what the command prints ({why}).\n--- README.md:\n{shown}--- printed:\n{actual}"
+        )
+    };
+    if excerpt {
+        let mut at = 0;
+        for want in &shown_lines {
+            match actual_lines[at..].iter().position(|got| same(want, got)) {
+                Some(i) => at += i + 1,
+                None => fail(&format!("no line {want:?} after line {at}")),
+            }
+        }
+        return;
+    }
+    for (i, want) in shown_lines.iter().enumerate() {
+        let Some(got) = actual_lines.get(i) else {
+            fail(&format!("it ends before line {}", i + 1))
+        };
+        if !same(want, got) {
+            fail(&format!("line {} differs", i + 1));
+        }
+        if i + 1 == shown_lines.len() && want.contains("...") {
+            return;
+        }
+    }
+    if actual_lines.len() > shown_lines.len() {
+        fail("it prints more lines");
+    }
+}
