@@ -87,6 +87,11 @@ fn the_bandup_app_deploys_in_dependency_order_and_is_destroyed_in_reverse() {
     let listed = common::cfnforge(&["--app", &app, "list"], d);
     assert_eq!(listed.status.code(), Some(0), "{}", text(&listed));
     common::assert_readme_output("list-app", &common::stdout(&listed), &[]);
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(d.join("cfnforge.out/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    common::assert_readme_keys("manifest", &[manifest], &[]);
 
     let shown = deploy_all(&emulator, d, &app);
     // The config stack waits for the cache, --concurrency 2 or not.

@@ -104,7 +104,8 @@ fn the_readme_stack_file_is_the_shipped_one_without_its_comments() {
     );
 }
 
-/// Every output the README shows (its ```text blocks and its blocks with no language) is marked
+/// Every output the README shows (its ```text and JSON blocks and its blocks with no language) is
+/// marked
 /// `<!-- output: ID -->`, and a test compares it with what the command prints by that ID
 /// (`common::assert_readme_output`).
 #[test]
@@ -127,17 +128,21 @@ fn every_output_the_readme_shows_is_compared_by_a_test() {
     let mut previous = "";
     for (n, line) in readme.lines().enumerate() {
         if let Some(language) = line.strip_prefix("```") {
-            if !open && (language.is_empty() || language == "text") {
+            if !open && ["", "text", "json", "jsonc"].contains(&language) {
                 let marker = previous
                     .strip_prefix("<!-- output: ")
                     .and_then(|m| m.strip_suffix(" -->"));
                 match marker {
                     None => unmarked.push(n + 1),
                     Some(marker) => {
-                        let id = marker.trim_end_matches(", lines");
+                        let id = marker
+                            .trim_end_matches(", lines")
+                            .trim_end_matches(", keys");
                         assert!(!ids.contains(&id), "README.md: output {id} is marked twice");
                         ids.push(id);
-                        if !tests.contains(&format!("_output(\"{id}\"")) {
+                        if !tests.contains(&format!("_output(\"{id}\""))
+                            && !tests.contains(&format!("_keys(\"{id}\""))
+                        {
                             untested.push(id);
                         }
                     }

@@ -292,8 +292,16 @@ fn against_the_emulator() {
     let output = run(&["deploy", "bandup-redis", "--yes"]);
     assert_readme_output("resolve-not-found", &failed(&output), &[]);
 
-    // The phases of a first deploy, up to the execution.
+    // diff --format json: before the stack exists, a replacement, an in-place change.
     common::write_stack(d, SEED);
+    let diff_json = |args: &[&str]| -> Value {
+        let output = run(&[&["diff", "bandup-redis", "--format", "json"][..], args].concat());
+        serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", common::text(&output)))
+    };
+    let mut documents = vec![diff_json(&[])];
+
+    // The phases of a first deploy, up to the execution.
     let output = run(&["deploy", "bandup-redis", "--yes"]);
     assert_eq!(output.status.code(), Some(0), "{}", common::text(&output));
     assert_readme_output("deploy-phases", &stderr(&output), &[]);
@@ -302,6 +310,7 @@ fn against_the_emulator() {
     common::write_stack(d, &seed("  port: 6379", "  port: 6380"));
     let output = run(&["diff", "bandup-redis", "--color", "never"]);
     assert_readme_output("diff-replacement", &stdout(&output), &[]);
+    documents.push(diff_json(&[]));
     common::write_stack(
         d,
         &seed("[ecs-backend-sg]", "[ecs-backend-sg, sg-0123456789abcdef0]")
@@ -309,6 +318,8 @@ fn against_the_emulator() {
     );
     let output = run(&["diff", "bandup-redis", "--color", "never"]);
     assert_readme_output("diff-in-place", &stdout(&output), &[]);
+    documents.push(diff_json(&[]));
+    common::assert_readme_keys("diff-json", &documents, &["old", "new"]);
 
     // drift: a rule added by hand.
     common::write_stack(d, SEED);

@@ -333,3 +333,57 @@ pub fn bandup_app_elsewhere(into: &Path) -> PathBuf {
     std::fs::write(into.join("Cargo.toml"), rewritten).expect("write manifest");
     into.join("Cargo.toml")
 }
+
+/// Asserts that the README's JSON block marked `<!-- output: ID, keys -->` (comments after `//`
+/// allowed, values shortened) has the keys, at the same places, that the documents a command
+/// printed have together: no key the program does not print, none it prints left out. The
+/// values of the keys in `opaque` (template fragments, say) are values, not more keys.
+pub fn assert_readme_keys(id: &str, printed: &[Value], opaque: &[&str]) {
+    let paths = |value: &Value, out: &mut std::collections::BTreeSet<String>| {
+        let mut stack = vec![(value, String::new())];
+        while let Some((value, at)) = stack.pop() {
+            match value {
+                Value::Object(map) => {
+                    for (key, value) in map {
+                        let here = format!("{at}.{key}");
+                        out.insert(here.clone());
+                        if !opaque.contains(&key.as_str()) {
+                            stack.push((value, here));
+                        }
+                    }
+                }
+                Value::Array(items) => {
+                    stack.extend(items.iter().map(|v| (v, format!("{at}[]"))));
+                }
+                _ => {}
+            }
+        }
+    };
+    let (shown, _) = readme_output(id);
+    let without_comments: String = shown
+        .lines()
+        .map(|line| match line.find("//") {
+            Some(at) if line[..at].matches('"').count() % 2 == 0 => &line[..at],
+            _ => line,
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let shown: Value = serde_json::from_str(&without_comments)
+        .unwrap_or_else(|e| panic!("README.md's output {id} is not JSON: {e}"));
+    let mut want = std::collections::BTreeSet::new();
+    paths(&shown, &mut want);
+    let mut got = std::collections::BTreeSet::new();
+    for value in printed {
+        paths(value, &mut got);
+    }
+    assert_eq!(
+        want.difference(&got).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "README.md's output {id} shows keys the command does not print"
+    );
+    assert_eq!(
+        got.difference(&want).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "README.md's output {id} leaves out keys the command prints"
+    );
+}

@@ -29,6 +29,7 @@ pub fn readme_output(id: &str) -> (String, bool) {
         else {
             continue;
         };
+        let marker = marker.strip_suffix(", keys").unwrap_or(marker);
         let (name, excerpt) = match marker.strip_suffix(", lines") {
             Some(name) => (name, true),
             None => (marker, false),
