@@ -8,78 +8,34 @@ use serde_json::{Value, json};
 
 const SEED: &str = include_str!("../stacks/bandup-redis.yaml");
 
-/// What the console page makes, by hand. `at_rest`: encryption at rest (on in the seed page);
-/// `cache`: whether step 3 (the cache) was done.
+/// What the console page makes (tests/emulator/console.py, which the README's console section
+/// runs too). `at_rest`: encryption at rest (on in the seed page); `cache`: whether step 3 (the
+/// cache) was done.
 struct Console {
     security_group: String,
 }
 
-fn click_through(emulator: &Emulator, backend_sg: &str, at_rest: bool, cache: bool) -> Console {
-    let backend = emulator.call(
-        "ec2",
-        "describe_security_groups",
-        json!({"GroupIds": [backend_sg]}),
-    );
-    let vpc = backend["SecurityGroups"][0]["VpcId"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    // 1. EC2 > Security Groups > Create: redis-sg, TCP 6379 from ecs-backend-sg.
-    let group = emulator.call(
-        "ec2",
-        "create_security_group",
-        json!({"GroupName": "redis-sg", "Description": "redis-sg", "VpcId": vpc}),
-    );
-    let security_group = group["GroupId"].as_str().unwrap().to_string();
-    emulator.call(
-        "ec2",
-        "authorize_security_group_ingress",
-        json!({"GroupId": security_group, "IpPermissions": [{
-            "IpProtocol": "tcp", "FromPort": 6379, "ToPort": 6379,
-            "UserIdGroupPairs": [{"GroupId": backend_sg}]
-        }]}),
-    );
-    // 2. ElastiCache > Subnet groups > Create: the two private database subnets.
-    let subnets = emulator.call(
-        "ec2",
-        "describe_subnets",
-        json!({"Filters": [{"Name": "vpc-id", "Values": [vpc]}]}),
-    );
-    let subnet_ids: Vec<Value> = subnets["Subnets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["SubnetId"].clone())
-        .collect();
-    emulator.call(
-        "elasticache",
-        "create_cache_subnet_group",
-        json!({
-            "CacheSubnetGroupName": "bandup-cached-subnet-group",
-            "CacheSubnetGroupDescription": "bandup private database subnets",
-            "SubnetIds": subnet_ids
-        }),
-    );
-    // 3. ElastiCache > Caches > Create: Valkey, cluster mode disabled, no replicas.
-    if cache {
-        emulator.call(
-            "elasticache",
-            "create_replication_group",
-            json!({
-                "ReplicationGroupId": "bandup-redis",
-                "ReplicationGroupDescription": "in memory db for bandup",
-                "Engine": "valkey", "EngineVersion": "8.0",
-                "CacheNodeType": "cache.t3.micro", "NumCacheClusters": 1,
-                "NetworkType": "ipv4",
-                "CacheSubnetGroupName": "bandup-cached-subnet-group",
-                "SecurityGroupIds": [security_group],
-                "AtRestEncryptionEnabled": at_rest,
-                "TransitEncryptionEnabled": true,
-                "SnapshotRetentionLimit": 1
-            }),
-        );
+fn click_through(emulator: &Emulator, at_rest: bool, cache: bool) -> Console {
+    let mut command = std::process::Command::new(common::venv().join("bin/python"));
+    command
+        .arg(common::root().join("tests/emulator/console.py"))
+        .arg(&emulator.url);
+    if !at_rest {
+        command.arg("--without-encryption-at-rest");
     }
-    Console { security_group }
+    if !cache {
+        command.arg("--without-cache");
+    }
+    let output = command.output().expect("python runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let made: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    Console {
+        security_group: made["security_group"].as_str().unwrap().to_string(),
+    }
 }
 
 /// The seed stack file with the console group's description, which CloudFormation cannot
@@ -125,8 +81,8 @@ fn stack_status(emulator: &Emulator) -> String {
 #[test]
 fn import_adopts_the_console_cache_without_creating_anything() {
     let emulator = Emulator::start();
-    let backend_sg = emulator.create_network();
-    let console = click_through(&emulator, &backend_sg, true, true);
+    emulator.create_network();
+    let console = click_through(&emulator, true, true);
     let before = emulator.replication_group().unwrap();
     let dir = workspace(SEED);
     let d = dir.path();
@@ -138,7 +94,9 @@ fn import_adopts_the_console_cache_without_creating_anything() {
     assert_eq!(refused.status.code(), Some(1), "{shown}");
     assert!(
         shown.contains("BandupRedisSecurityGroup.GroupDescription: redis-sg in AWS")
-            && shown.contains("cache.security_group.description"),
+            && shown.contains(
+                "make the stack file match what exists: `cache.security_group.description: redis-sg`"
+            ),
         "{shown}"
     );
 
@@ -228,8 +186,8 @@ fn import_adopts_the_console_cache_without_creating_anything() {
 #[test]
 fn a_console_cache_without_encryption_at_rest_is_refused_with_the_key_to_change() {
     let emulator = Emulator::start();
-    let backend_sg = emulator.create_network();
-    click_through(&emulator, &backend_sg, false, true);
+    emulator.create_network();
+    click_through(&emulator, false, true);
     let dir = workspace(&seed_with_console_description());
     let d = dir.path();
 
@@ -260,9 +218,9 @@ fn a_console_cache_without_encryption_at_rest_is_refused_with_the_key_to_change(
 #[test]
 fn import_takes_the_two_that_exist_and_deploy_creates_the_third() {
     let emulator = Emulator::start();
-    let backend_sg = emulator.create_network();
+    emulator.create_network();
     // The console page done up to step 2: no cache yet.
-    let console = click_through(&emulator, &backend_sg, true, false);
+    let console = click_through(&emulator, true, false);
     let dir = workspace(&seed_with_console_description());
     let d = dir.path();
 

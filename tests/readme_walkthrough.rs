@@ -125,4 +125,64 @@ fn the_readme_emulator_walkthrough_runs_as_written() {
         .filter(|s| s["StackStatus"] != "DELETE_COMPLETE")
         .collect();
     assert!(live.is_empty(), "{live:?}");
+
+    // "Already created it in the console?": its emulator block, in the same terminal (the
+    // walkthrough's exports), after the walkthrough. The dry run that is refused exits 1, so the
+    // block runs without `-e` and each step is checked by what it prints.
+    let console = shell_blocks(&readme, "## Already created it in the console?");
+    let console = console
+        .iter()
+        .find(|b| b.contains("tests/emulator/console.py"))
+        .expect("the console section tries it against the emulator");
+    let exports = blocks[1]
+        .lines()
+        .find(|l| l.starts_with("export AWS_ENDPOINT_URL="))
+        .expect("the walkthrough exports the emulator's address");
+    let script = format!("set -uo pipefail\n{exports}\n{console}\n")
+        .replace("http://127.0.0.1:4566", &emulator.url)
+        .replace("cargo run --features aws --", &binary);
+    let output = Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .current_dir(dir.path())
+        .env_remove("AWS_PROFILE")
+        .output()
+        .expect("bash runs");
+    let shown = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    if std::env::var_os("CFNFORGE_SHOW").is_some() {
+        eprintln!("{shown}");
+    }
+    assert!(
+        output.status.success(),
+        "the console section failed:\n{shown}"
+    );
+    for expected in [
+        "make the stack file match what exists: `cache.security_group.description: redis-sg`",
+        "= AWS::ElastiCache::ReplicationGroup BandupRedis (ReplicationGroupId bandup-redis)",
+        "dry run: nothing was changed",
+        "bandup-redis: IMPORT_COMPLETE",
+        "bandup-redis: no changes",
+    ] {
+        assert!(shown.contains(expected), "{expected:?} is not in:\n{shown}");
+    }
+    // The console's cache is the stack's: one replication group, the one made by hand.
+    let groups = emulator.call("elasticache", "describe_replication_groups", json!({}));
+    assert_eq!(groups["ReplicationGroups"].as_array().unwrap().len(), 1);
+    let resources = emulator.call(
+        "cloudformation",
+        "list_stack_resources",
+        json!({"StackName": "bandup-redis"}),
+    );
+    assert_eq!(
+        resources["StackResourceSummaries"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3,
+        "{resources}"
+    );
 }

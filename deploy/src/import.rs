@@ -521,6 +521,42 @@ pub struct ImportOutcome {
     pub deployed: Option<DeployOutcome>,
 }
 
+/// Why the plan cannot run, when a difference would replace a resource: each difference, and
+/// the stack-file value that makes the template keep what exists.
+pub fn refusal(plan: &ImportPlan) -> Option<DeployError> {
+    if plan.replacing.is_empty() {
+        return None;
+    }
+    let reasons: Vec<String> = plan
+        .replacing
+        .iter()
+        .map(|d| {
+            format!(
+                "{}: {} is {} in AWS but {} in the template, and changing it replaces the resource",
+                d.logical_id,
+                d.property,
+                shown(d.live.as_ref()),
+                shown(d.template.as_ref())
+            )
+        })
+        .collect();
+    let keys: Vec<String> = plan
+        .replacing
+        .iter()
+        .map(|d| match d.key {
+            Some(key) => format!("`{key}: {}`", shown(d.live.as_ref())),
+            None => format!("{} of {}", d.property, d.logical_id),
+        })
+        .collect();
+    Some(refused(
+        reasons.join("; "),
+        &format!(
+            "nothing was changed; make the stack file match what exists: {}",
+            keys.join(", ")
+        ),
+    ))
+}
+
 /// Runs a plan: refuses replacing differences, runs the IMPORT change set, follows it, then
 /// deploys the template to create what was missing and change what differs in place.
 pub async fn import<C: Cloud>(
@@ -530,35 +566,8 @@ pub async fn import<C: Cloud>(
     options: &DeployOptions,
     ui: &mut dyn Ui,
 ) -> Result<ImportOutcome, DeployError> {
-    if !plan.replacing.is_empty() {
-        let reasons: Vec<String> = plan
-            .replacing
-            .iter()
-            .map(|d| {
-                format!(
-                    "{}: {} is {} in AWS but {} in the template, and changing it replaces the resource",
-                    d.logical_id,
-                    d.property,
-                    shown(d.live.as_ref()),
-                    shown(d.template.as_ref())
-                )
-            })
-            .collect();
-        let keys: Vec<String> = plan
-            .replacing
-            .iter()
-            .map(|d| match d.key {
-                Some(key) => format!("`{key}: {}`", shown(d.live.as_ref())),
-                None => format!("{} of {}", d.property, d.logical_id),
-            })
-            .collect();
-        return Err(refused(
-            reasons.join("; "),
-            &format!(
-                "nothing was changed; make the stack file match what exists: {}",
-                keys.join(", ")
-            ),
-        ));
+    if let Some(refusal) = refusal(plan) {
+        return Err(refusal);
     }
     let mut outcome = ImportOutcome {
         imported: DeployOutcome::NoChanges {

@@ -45,7 +45,10 @@ pub use destroy::{DestroyOutcome, destroy};
 pub use drift::{DriftReport, detect_drift, is_security};
 pub use exports::{ExportChange, ExportInUse, exports_in_use};
 pub use follow::follow;
-pub use import::{Difference, ImportOutcome, ImportPlan, Imported, import, plan_import, shown};
+pub use import::{
+    Difference, ImportOutcome, ImportPlan, Imported, import, plan_import,
+    refusal as import_refusal, shown,
+};
 pub use order::{Ran, in_order};
 pub use resolve::resolve;
 pub(crate) use retry::retry;

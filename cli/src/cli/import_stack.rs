@@ -108,16 +108,9 @@ pub fn run(args: ImportArgs, project: &Project) -> Outcome {
         };
         print_plan(&plan);
         if args.dry_run {
-            if !plan.replacing.is_empty() {
-                report::error(&format!(
-                    "{name}: the import would be refused: {} would have to be replaced",
-                    plan.replacing
-                        .iter()
-                        .map(|d| format!("{}.{}", d.logical_id, d.property))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-                return Outcome::Failed;
+            // The refusal the import itself would give, with the stack-file values to write.
+            if let Some(refusal) = deploy::import_refusal(&plan) {
+                return report::deploy_error(&refusal);
             }
             outln!("dry run: nothing was changed");
             return Outcome::Success;
