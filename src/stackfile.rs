@@ -1530,7 +1530,8 @@ pub fn fix(rule: &Rule, key: &str, resource: Option<&str>) -> String {
         )),
         ("CF-DATA-002", _) => Some(format!(
             "set `{}: false` to let CloudFormation name the replication group (on a deployed \
-             stack this replaces the group; a final snapshot keeps its data)",
+             stack this replaces the group, which deploy does only with --allow-replacement; the \
+             old data stays only in its final snapshot)",
             at("fixed_id")
         )),
         ("CF-EC-001", _) => Some(format!("set `{}: true`", at("encryption.at_rest"))),

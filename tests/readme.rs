@@ -157,3 +157,40 @@ fn every_output_the_readme_shows_is_compared_by_a_test() {
         "README.md: output blocks with no <!-- output: ID --> marker at lines {unmarked:?}; marked outputs no test compares: {untested:?}"
     );
 }
+
+/// Every link to a section of the README (`](#anchor)`) names a heading, as GitHub makes its
+/// anchors: lower case, punctuation dropped, spaces as hyphens.
+#[test]
+fn the_readme_s_section_links_lead_somewhere() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let anchor = |heading: &str| -> String {
+        heading
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+            .map(|c| if c == ' ' { '-' } else { c })
+            .collect()
+    };
+    let headings: Vec<String> = readme
+        .lines()
+        .filter_map(|l| {
+            l.trim_start_matches('#')
+                .strip_prefix(' ')
+                .filter(|_| l.starts_with('#'))
+        })
+        .map(anchor)
+        .collect();
+    let broken: Vec<&str> = readme
+        .match_indices("](#")
+        .map(|(at, _)| {
+            let rest = &readme[at + 3..];
+            &rest[..rest.find(')').unwrap_or(rest.len())]
+        })
+        .filter(|link| !headings.iter().any(|h| h == link))
+        .collect();
+    assert!(
+        broken.is_empty(),
+        "README.md links to no heading: {broken:?}"
+    );
+}

@@ -164,25 +164,30 @@ fn the_readme_emulator_walkthrough_runs_as_written() {
         "make the stack file match what exists: `cache.security_group.description: redis-sg`",
         "= AWS::ElastiCache::ReplicationGroup BandupRedis (ReplicationGroupId bandup-redis)",
         "dry run: nothing was changed",
-        "bandup-redis: IMPORT_COMPLETE",
+        "bandup-redis: IMPORT_COMPLETE: imported BandupRedisSecurityGroup, BandupRedisSubnetGroup, BandupRedis",
         "bandup-redis: no changes",
+        "bandup-redis: DELETE_COMPLETE",
     ] {
         assert!(shown.contains(expected), "{expected:?} is not in:\n{shown}");
     }
-    // The console's cache is the stack's: one replication group, the one made by hand.
-    let groups = emulator.call("elasticache", "describe_replication_groups", json!({}));
-    assert_eq!(groups["ReplicationGroups"].as_array().unwrap().len(), 1);
-    let resources = emulator.call(
-        "cloudformation",
-        "list_stack_resources",
-        json!({"StackName": "bandup-redis"}),
+    // Adopted, not made again: after the import, no change set adds anything.
+    let imported = &shown[shown.find("IMPORT_COMPLETE").unwrap()..];
+    assert!(
+        !imported.lines().any(|l| l.starts_with("Add ")),
+        "nothing created after the import: {shown}"
     );
+    // The file is put back, and the stack is gone.
     assert_eq!(
-        resources["StackResourceSummaries"]
+        std::fs::read_to_string(dir.path().join("stacks/bandup-redis.yaml")).unwrap(),
+        std::fs::read_to_string(root.join("stacks/bandup-redis.yaml")).unwrap()
+    );
+    let stacks = emulator.call("cloudformation", "describe_stacks", json!({}));
+    assert!(
+        stacks["Stacks"]
             .as_array()
             .unwrap()
-            .len(),
-        3,
-        "{resources}"
+            .iter()
+            .all(|s| s["StackStatus"] == "DELETE_COMPLETE"),
+        "{stacks}"
     );
 }
