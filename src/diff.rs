@@ -96,6 +96,32 @@ impl TemplateDiff {
             .filter(|r| r.replacement && r.change == Change::Modified && r.fixed_name.is_some())
     }
 
+    /// Replication groups whose EngineVersion goes down (`8.1` -> `8.0`): ElastiCache moves a
+    /// cache only to a higher version, so CloudFormation's update would fail. Each as the
+    /// logical ID, the old version and the new one.
+    pub fn lower_engine_versions(&self) -> Vec<(&str, &str, &str)> {
+        self.resources
+            .iter()
+            .filter(|r| {
+                r.type_name == "AWS::ElastiCache::ReplicationGroup"
+                    && r.change == Change::Modified
+                    && !r.replacement
+            })
+            .flat_map(|r| {
+                r.properties
+                    .iter()
+                    .filter(|p| p.path == "EngineVersion")
+                    .filter_map(move |p| {
+                        let old = p.old.as_ref()?.as_str()?;
+                        let new = p.new.as_ref()?.as_str()?;
+                        (crate::facts::elasticache::compare_versions(new, old)
+                            == Some(std::cmp::Ordering::Less))
+                        .then_some((r.logical_id.as_str(), old, new))
+                    })
+            })
+            .collect()
+    }
+
     pub fn security_changes(&self) -> impl Iterator<Item = &ResourceDiff> {
         self.resources.iter().filter(|r| r.security)
     }

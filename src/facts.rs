@@ -124,6 +124,29 @@ pub mod elasticache {
         }
     }
 
+    /// How two engine versions compare, by major and minor (`8.0.1` is `8.0`; `6.x`, ElastiCache's
+    /// name for Redis OSS 6, is any 6): `None` when either is not a version. ElastiCache moves a
+    /// cache only to a higher version (ModifyReplicationGroup's EngineVersion: "you can upgrade
+    /// to a newer engine version, but you cannot downgrade to an earlier engine version").
+    pub fn compare_versions(a: &str, b: &str) -> Option<std::cmp::Ordering> {
+        let parse = |v: &str| -> Option<(u32, Option<u32>)> {
+            let mut parts = v.trim().split('.');
+            let major = parts.next()?.parse().ok()?;
+            let minor = match parts.next() {
+                None | Some("x") => None,
+                Some(minor) => Some(minor.parse().ok()?),
+            };
+            parts
+                .all(|patch| patch.chars().all(|c| c.is_ascii_digit()) && !patch.is_empty())
+                .then_some((major, minor))
+        };
+        let (a, b) = (parse(a)?, parse(b)?);
+        Some(a.0.cmp(&b.0).then(match (a.1, b.1) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            _ => std::cmp::Ordering::Equal,
+        }))
+    }
+
     /// The versions to suggest for a new cache of the engine.
     pub fn current_versions(engine: &str) -> &'static [&'static str] {
         match engine {
@@ -135,6 +158,21 @@ pub mod elasticache {
 
 #[cfg(test)]
 mod tests {
+    use super::elasticache::compare_versions;
+    use std::cmp::Ordering::{Equal, Greater, Less};
+
+    #[test]
+    fn engine_versions_compare_by_major_and_minor() {
+        assert_eq!(compare_versions("8.0", "8.1"), Some(Less));
+        assert_eq!(compare_versions("8.0.1", "8.0"), Some(Equal));
+        assert_eq!(compare_versions("7.2", "8.0"), Some(Less));
+        assert_eq!(compare_versions("10.0", "9.2"), Some(Greater));
+        assert_eq!(compare_versions("6.x", "6.2"), Some(Equal));
+        assert_eq!(compare_versions("7.1", "6.x"), Some(Greater));
+        assert_eq!(compare_versions("latest", "8.0"), None);
+        assert_eq!(compare_versions("8.0.beta", "8.0"), None);
+    }
+
     use super::elasticache::version_exists;
 
     #[test]

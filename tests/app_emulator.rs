@@ -131,6 +131,12 @@ fn the_bandup_app_deploys_in_dependency_order_and_is_destroyed_in_reverse() {
     let embrace = cfnforge(&emulator, d, &["deploy", "bandup-redis", "--yes"]);
     let shown = text(&embrace);
     assert_eq!(embrace.status.code(), Some(1), "{shown}");
+    let err = common::stderr(&embrace);
+    common::assert_readme_output(
+        "deadly-embrace",
+        &err[err.find("error: ").unwrap_or(0)..],
+        &[],
+    );
     assert!(
         shown.contains(&format!(
             "error: stack bandup-redis: this deploy would remove export {EXPORT}, which stack bandup-redis-config still imports"

@@ -388,6 +388,7 @@ fn deploy_without_a_stack_name_asks_for_all_when_there_are_several() {
         err,
         "error: the app has 2 stacks: name the ones to deploy (cfnforge deploy STACK...), or deploy them all with --all\n  stacks: bandup-redis, other\n"
     );
+    common::assert_readme_output("deploy-needs-all", &err, &[]);
     // Named, or --all: it goes on (to the endpoint where nothing listens).
     for args in [
         &["deploy", "--yes", "other"][..],

@@ -350,6 +350,11 @@ fn a_missing_auth_token_secret_stops_the_deploy_before_the_change_set() {
     let stopped = cfnforge(&emulator, dir.path(), &["deploy", "--yes"]);
     let shown = text(&stopped);
     assert_eq!(stopped.status.code(), Some(1), "{shown}");
+    let err = String::from_utf8_lossy(&stopped.stderr).into_owned();
+    let from = err
+        .find("bandup-redis: checking secret")
+        .expect("the secret is checked");
+    common::assert_readme_output("secret-missing", &err[from..], &[]);
     assert!(
         shown.contains("bandup-redis: checking secret orders-token in Secrets Manager\nerror: stack bandup-redis: the template reads secret \"orders-token\" from Secrets Manager, which does not exist in this account and region (access_control.auth_token_secret in the stack file)"),
         "{shown}"

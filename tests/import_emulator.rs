@@ -16,17 +16,24 @@ struct Console {
 }
 
 fn click_through(emulator: &Emulator, at_rest: bool, cache: bool) -> Console {
-    let mut command = std::process::Command::new(common::venv().join("bin/python"));
-    command
-        .arg(common::root().join("tests/emulator/console.py"))
-        .arg(&emulator.url);
+    let mut flags = Vec::new();
     if !at_rest {
-        command.arg("--without-encryption-at-rest");
+        flags.push("--without-encryption-at-rest");
     }
     if !cache {
-        command.arg("--without-cache");
+        flags.push("--without-cache");
     }
-    let output = command.output().expect("python runs");
+    click_through_with(emulator, &flags)
+}
+
+/// [`click_through`] with console.py's flags.
+fn click_through_with(emulator: &Emulator, flags: &[&str]) -> Console {
+    let output = std::process::Command::new(common::venv().join("bin/python"))
+        .arg(common::root().join("tests/emulator/console.py"))
+        .arg(&emulator.url)
+        .args(flags)
+        .output()
+        .expect("python runs");
     assert!(
         output.status.success(),
         "{}",
@@ -396,4 +403,67 @@ fn deploy_says_when_a_resource_it_updates_has_drifted() {
         ),
         "{shown}"
     );
+}
+
+#[test]
+fn a_console_cache_on_a_later_version_is_not_moved_down() {
+    let emulator = Emulator::start();
+    emulator.create_network();
+    click_through_with(&emulator, &["--engine-version=8.1"]);
+    let dir = workspace(&seed_with_console_description());
+    let d = dir.path();
+
+    // The stack file's 8.0 under the console's 8.1: ElastiCache only upgrades. Refused before
+    // anything runs, with the line that keeps what exists.
+    let refused = cfnforge(&emulator, d, &["import", "bandup-redis", "--dry-run"]);
+    let shown = text(&refused);
+    assert_eq!(refused.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("! BandupRedis.EngineVersion: 8.1 in AWS, 8.0 in the stack file: ElastiCache does not move a cache to a lower version (stack-file key cache.version)")
+            && shown.contains("make the stack file match what exists: `cache.version: 8.1`"),
+        "{shown}"
+    );
+    let stacks = emulator.call("cloudformation", "describe_stacks", json!({}));
+    assert_eq!(stacks["Stacks"], json!([]), "nothing ran");
+
+    // Following the console, it imports; moving it down later is refused by diff and deploy
+    // before a change set exists.
+    let at_8_1 = seed_with_console_description().replace("version: \"8.0\"", "version: \"8.1\"");
+    write_stack(d, &at_8_1);
+    let imported = cfnforge(&emulator, d, &["import", "bandup-redis", "--yes"]);
+    assert_eq!(imported.status.code(), Some(0), "{}", text(&imported));
+    write_stack(d, &seed_with_console_description());
+    let diff = cfnforge(&emulator, d, &["diff", "bandup-redis"]);
+    assert!(
+        text(&diff).contains("! deploy would refuse this: BandupRedis (AWS::ElastiCache::ReplicationGroup): EngineVersion 8.1 -> 8.0: ElastiCache moves a cache only to a higher engine version"),
+        "{}",
+        text(&diff)
+    );
+    let deploy = cfnforge(&emulator, d, &["deploy", "bandup-redis", "--yes"]);
+    let shown = text(&deploy);
+    assert_eq!(deploy.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("EngineVersion 8.1 -> 8.0") && !shown.contains("creating change set"),
+        "{shown}"
+    );
+    assert_eq!(
+        emulator.replication_group().unwrap()["MemberClusters"],
+        json!(["bandup-redis-001"])
+    );
+}
+
+#[test]
+fn a_patch_version_is_the_version_the_stack_file_names() {
+    let emulator = Emulator::start();
+    emulator.create_network();
+    click_through_with(&emulator, &["--engine-version=8.0.1"]);
+    let dir = workspace(&seed_with_console_description());
+    let dry = cfnforge(
+        &emulator,
+        dir.path(),
+        &["import", "bandup-redis", "--dry-run"],
+    );
+    let shown = text(&dry);
+    assert_eq!(dry.status.code(), Some(0), "{shown}");
+    assert!(!shown.contains("EngineVersion"), "{shown}");
 }

@@ -127,9 +127,10 @@ fn every_output_the_readme_shows_is_compared_by_a_test() {
     let mut open = false;
     let mut previous = "";
     for (n, line) in readme.lines().enumerate() {
-        if let Some(language) = line.strip_prefix("```") {
+        if let Some(language) = line.trim_start().strip_prefix("```") {
             if !open && ["", "text", "json", "jsonc"].contains(&language) {
                 let marker = previous
+                    .trim_start()
                     .strip_prefix("<!-- output: ")
                     .and_then(|m| m.strip_suffix(" -->"));
                 match marker {

@@ -52,6 +52,9 @@ pub struct ImportPlan {
     pub in_place: Vec<Difference>,
     /// Differences on properties whose change replaces the resource: the import is refused.
     pub replacing: Vec<Difference>,
+    /// Differences the deploy after the import could not make (a replication group's engine
+    /// version lower in the template than in AWS: ElastiCache only upgrades): refused too.
+    pub unreachable: Vec<Difference>,
     /// Properties set in AWS that the template leaves to CloudFormation's default.
     pub console_only: Vec<Difference>,
     /// Resources that get `DeletionPolicy: Retain` for the import (CloudFormation requires a
@@ -421,6 +424,20 @@ pub async fn plan_import<C: Cloud>(
             if normalized(&wanted) == normalized(actual) {
                 continue;
             }
+            // `8.0` in the template is the `8.0.1` ElastiCache reports; `8.0` under `8.1` is a
+            // downgrade, which ElastiCache refuses.
+            let version_order = (type_name == "AWS::ElastiCache::ReplicationGroup"
+                && property == "EngineVersion")
+                .then(|| {
+                    cfnforge::facts::elasticache::compare_versions(
+                        wanted.as_str().unwrap_or_default(),
+                        actual.as_str().unwrap_or_default(),
+                    )
+                })
+                .flatten();
+            if version_order == Some(std::cmp::Ordering::Equal) {
+                continue;
+            }
             let difference = Difference {
                 logical_id: logical_id.clone(),
                 property: property.clone(),
@@ -430,6 +447,8 @@ pub async fn plan_import<C: Cloud>(
             };
             if create_only(property) {
                 plan.replacing.push(difference);
+            } else if version_order == Some(std::cmp::Ordering::Less) {
+                plan.unreachable.push(difference);
             } else {
                 plan.in_place.push(difference);
             }
@@ -524,25 +543,33 @@ pub struct ImportOutcome {
 /// Why the plan cannot run, when a difference would replace a resource: each difference, and
 /// the stack-file value that makes the template keep what exists.
 pub fn refusal(plan: &ImportPlan) -> Option<DeployError> {
-    if plan.replacing.is_empty() {
+    if plan.replacing.is_empty() && plan.unreachable.is_empty() {
         return None;
     }
+    let reason = |d: &Difference, why: &str| {
+        format!(
+            "{}: {} is {} in AWS but {} in the template, {why}",
+            d.logical_id,
+            d.property,
+            shown(d.live.as_ref()),
+            shown(d.template.as_ref())
+        )
+    };
     let reasons: Vec<String> = plan
         .replacing
         .iter()
-        .map(|d| {
-            format!(
-                "{}: {} is {} in AWS but {} in the template, and changing it replaces the resource",
-                d.logical_id,
-                d.property,
-                shown(d.live.as_ref()),
-                shown(d.template.as_ref())
+        .map(|d| reason(d, "and changing it replaces the resource"))
+        .chain(plan.unreachable.iter().map(|d| {
+            reason(
+                d,
+                "and ElastiCache moves a cache only to a higher engine version",
             )
-        })
+        }))
         .collect();
     let keys: Vec<String> = plan
         .replacing
         .iter()
+        .chain(&plan.unreachable)
         .map(|d| match d.key {
             Some(key) => format!("`{key}: {}`", shown(d.live.as_ref())),
             None => format!("{} of {}", d.property, d.logical_id),

@@ -57,7 +57,7 @@ pub use safety::refusals;
 pub use upload::{EXPIRE_DAYS, Staged, default_bucket, template_key};
 
 use follow::{event_ids, wait_for_change_set};
-use safety::{approve, check_safety, refuse_blocked_replacements};
+use safety::{approve, check_safety, refuse_blocked_replacements, refuse_lower_engine_versions};
 use settle::settle;
 
 /// An answer to a question put to the user.
@@ -433,6 +433,7 @@ pub(crate) async fn run_change_set<C: Cloud>(
     }
     let planned = diff::diff(&deployed, &request.template);
     refuse_blocked_replacements(&planned)?;
+    refuse_lower_engine_versions(&planned)?;
     let staged = upload::stage(cloud, request, options, ui).await?;
 
     // Unique to this deploy, and sent as ClientToken: a retry after a lost answer finds the

@@ -12,6 +12,7 @@ use cfnforge::diff::{self, TemplateDiff, is_stateful};
 pub fn refusals(planned: &TemplateDiff) -> Vec<(String, String)> {
     [
         refuse_blocked_replacements(planned),
+        refuse_lower_engine_versions(planned),
         check_safety(planned, None, false),
     ]
     .into_iter()
@@ -20,6 +21,29 @@ pub fn refusals(planned: &TemplateDiff) -> Vec<(String, String)> {
         _ => None,
     })
     .collect()
+}
+
+/// A replication group moved to a lower engine version: ElastiCache refuses it
+/// (ModifyReplicationGroup, EngineVersion: "you can upgrade to a newer engine version ... but
+/// you cannot downgrade to an earlier engine version"), so CloudFormation's update would fail
+/// and roll back minutes in. Say so before anything runs.
+pub(super) fn refuse_lower_engine_versions(planned: &TemplateDiff) -> Result<(), DeployError> {
+    let lower = planned.lower_engine_versions();
+    if lower.is_empty() {
+        return Ok(());
+    }
+    Err(DeployError::Refused {
+        reason: lower
+            .iter()
+            .map(|(id, old, new)| {
+                format!(
+                    "{id} (AWS::ElastiCache::ReplicationGroup): EngineVersion {old} -> {new}: ElastiCache moves a cache only to a higher engine version, so CloudFormation's update would fail"
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        remedy: "keep the version (cache.version in a stack file) at the deployed one or higher; an earlier version needs a new cache".to_string(),
+    })
 }
 
 /// Replacing a resource that keeps a fixed name fails in CloudFormation: say so before

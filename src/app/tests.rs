@@ -541,6 +541,11 @@ fn overrides_change_typed_resources_and_unknown_properties_only_warn() {
              {\"Mode\":\"strict\"}"
         ]
     );
+    crate::readme_output::assert_readme_output(
+        "override-warning",
+        &format!("{}\n", warnings[0]),
+        &[],
+    );
     // Nested: a key the schema's closed object does not have.
     stack
         .add_property_override(id, "SecurityGroupIngress.0.NewKey", true)
@@ -628,10 +633,12 @@ fn rules_and_checks_fail_synthesis_unless_suppressed() {
     stack.add_cache("BandupRedis", &seed_props()).unwrap();
     let mut app = App::new();
     app.add(stack.clone()).unwrap();
+    let error = app.synth().unwrap_err();
+    crate::readme_output::assert_readme_output("app-synth-error", &format!("{error}\n"), &[]);
     let AppError::Invalid {
         diagnostics: problems,
         ..
-    } = app.synth().unwrap_err()
+    } = error
     else {
         panic!("invalid")
     };

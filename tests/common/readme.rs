@@ -24,6 +24,7 @@ pub fn readme_output(id: &str) -> (String, bool) {
     let mut lines = readme.lines();
     while let Some(line) = lines.next() {
         let Some(marker) = line
+            .trim_start()
             .strip_prefix("<!-- output: ")
             .and_then(|m| m.strip_suffix(" -->"))
         else {
@@ -39,22 +40,42 @@ pub fn readme_output(id: &str) -> (String, bool) {
         }
         let fence = lines.next().unwrap_or_default();
         assert!(
-            fence.starts_with("```"),
+            fence.trim_start().starts_with("```"),
             "README.md: the marker {id} is not right before a code block"
         );
-        let body: Vec<&str> = lines.by_ref().take_while(|l| *l != "```").collect();
+        // A block in a list item is indented: its lines are, by the fence's indentation.
+        let indent = fence.len() - fence.trim_start().len();
+        let body: Vec<&str> = lines
+            .by_ref()
+            .take_while(|l| l.trim_start() != "```")
+            .map(|l| {
+                l.get(indent..)
+                    .filter(|_| l[..indent].trim().is_empty())
+                    .unwrap_or(l)
+            })
+            .collect();
         return (body.join("\n") + "\n", excerpt);
     }
     panic!("README.md has no block marked <!-- output: {id} -->")
 }
 
 /// Output with what changes from run to run put in words: the hexadecimal part of AWS IDs
-/// (`vpc-0a1b...` -> `vpc-*`), change set names, elapsed times (`0.4s` -> `*s`), and the given
-/// paths.
+/// (`vpc-0a1b...` -> `vpc-*`), change set names, elapsed times (`0.4s` -> `*s`), cache
+/// endpoints (`master.x.abc123.use1.cache.amazonaws.com` -> `*.cache.amazonaws.com`), and the
+/// given paths.
 pub fn steady(text: &str, paths: &[(&str, &str)]) -> String {
     let mut text = text.to_string();
     for (from, to) in paths {
         text = text.replace(from, to);
+    }
+    const ENDPOINT: &str = ".cache.amazonaws.com";
+    let mut from = 0;
+    while let Some(at) = text[from..].find(ENDPOINT).map(|i| i + from) {
+        let start = text[..at]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+            .map_or(0, |i| i + 1);
+        text.replace_range(start..at, "*");
+        from = start + 1 + ENDPOINT.len();
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text.as_str();
@@ -127,8 +148,13 @@ pub fn assert_readme_output(id: &str, actual: &str, paths: &[(&str, &str)]) {
         let readme = std::fs::read_to_string(readme_path()).unwrap();
         let marker = format!("<!-- output: {id} -->\n");
         let start = readme.find(&marker).unwrap() + marker.len();
-        let body = start + readme[start..].find('\n').unwrap() + 1;
-        let end = body + readme[body..].find("```\n").unwrap();
+        let fence_end = start + readme[start..].find('\n').unwrap();
+        let indent =
+            &readme[start..fence_end][..readme[start..fence_end].find('`').unwrap_or_default()];
+        let body = fence_end + 1;
+        let close = body + readme[body..].find("```\n").unwrap();
+        let end = readme[..close].rfind('\n').map_or(close, |n| n + 1);
+        let printed: String = printed.lines().map(|l| format!("{indent}{l}\n")).collect();
         let updated = format!("{}{printed}{}", &readme[..body], &readme[end..]);
         std::fs::write(readme_path(), updated).unwrap();
         return;

@@ -7,7 +7,7 @@ transit, backups kept 1 day), through the EC2 and ElastiCache APIs as the consol
 The network (band-up-vpc, its subnets, ecs-backend-sg) must exist: the README's emulator
 walkthrough makes it. Prints {"security_group": ID} as JSON.
 
-    python console.py ENDPOINT [--without-cache] [--without-encryption-at-rest]
+    python console.py ENDPOINT [--without-cache] [--without-encryption-at-rest] [--engine-version=V]
 
 The console asks for a security group description and has no default; this one types the
 group's name, as many do.
@@ -31,6 +31,11 @@ def client(service: str, endpoint: str):
 def main() -> None:
     endpoint = sys.argv[1]
     flags = set(sys.argv[2:])
+    version = "8.0"
+    for flag in list(flags):
+        if flag.startswith("--engine-version="):
+            version = flag.split("=", 1)[1]
+            flags.remove(flag)
     unknown = flags - {"--without-cache", "--without-encryption-at-rest"}
     if unknown:
         sys.exit(f"unknown flags: {sorted(unknown)}")
@@ -70,7 +75,7 @@ def main() -> None:
             ReplicationGroupId="bandup-redis",
             ReplicationGroupDescription="in memory db for bandup",
             Engine="valkey",
-            EngineVersion="8.0",
+            EngineVersion=version,
             CacheNodeType="cache.t3.micro",
             NumCacheClusters=1,
             NetworkType="ipv4",

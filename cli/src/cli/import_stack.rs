@@ -188,6 +188,21 @@ fn print_plan(plan: &ImportPlan) {
             );
         }
     }
+    if !plan.unreachable.is_empty() {
+        outln!("differences the deploy after the import could not make (refused):");
+        for d in &plan.unreachable {
+            outln!(
+                "  ! {}.{}: {} in AWS, {} in the stack file: ElastiCache does not move a cache to a lower version{}",
+                d.logical_id,
+                d.property,
+                shown(d.live.as_ref()),
+                shown(d.template.as_ref()),
+                d.key
+                    .map(|k| format!(" (stack-file key {k})"))
+                    .unwrap_or_default()
+            );
+        }
+    }
     if !plan.in_place.is_empty() {
         outln!("differences the deploy after the import changes in place:");
         for d in &plan.in_place {
