@@ -200,30 +200,6 @@ fn construct_errors_point_at_the_offending_key() {
 }
 
 #[test]
-fn a_warning_about_the_whole_template_names_the_file_and_no_place() {
-    // 32 caches: a template over the 51,200 bytes CloudFormation takes inline.
-    let mut text = String::from(
-        "stack: big\nnetwork:\n  vpc: band-up-vpc\n  subnets: [private-database-subnet-1]\ncaches:\n",
-    );
-    for i in 0..32 {
-        text.push_str(&format!(
-            "  - id: cache-{i}\n    description: cache number {i} of the big stack\n    \
-             security_group:\n      allow_from: [ecs-backend-sg]\n"
-        ));
-    }
-    text.push_str("suppressions:\n  - rule: CF-EC-006\n    reason: a test stack\n");
-    let dir = stack_dir(&text);
-    let output = cfnforge(&["synth"], dir.path());
-    let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(0), "{err}");
-    assert!(
-        err.contains("warning: stacks/bandup-redis.yaml: the template body is "),
-        "{err}"
-    );
-    assert!(!err.contains("template :"), "{err}");
-}
-
-#[test]
 fn out_of_range_integers_are_type_errors() {
     let err = invalid("  port: 6379", "  port: 70000");
     assert!(err.contains("cache.port"), "{err}");

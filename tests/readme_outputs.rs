@@ -206,6 +206,7 @@ fn big_stack() -> String {
     text
 }
 
+/// A warning about the whole template names the file and no place in it.
 #[test]
 fn a_template_too_big_to_send_inline() {
     let dir = project("big.yaml", &big_stack());

@@ -85,24 +85,33 @@ fn the_readme_emulator_walkthrough_runs_as_written() {
     git(&["add", "stacks"]);
     git(&["commit", "-q", "-m", "stacks"]);
 
+    // README shell as written, but against this emulator and with the binary under test: its
+    // success and what it printed (standard output, then standard error).
     let binary = common::binary().display().to_string();
-    let script = format!("set -euo pipefail\n{}\n{}\n", blocks[1], blocks[2])
-        .replace("http://127.0.0.1:4566", &emulator.url)
-        .replace("cargo run --features aws --", &binary);
-    assert!(!script.contains("cargo "), "{script}");
-    let output = Command::new("bash")
-        .arg("-c")
-        .arg(&script)
-        .current_dir(dir.path())
-        .env_remove("AWS_PROFILE")
-        .output()
-        .expect("bash runs");
-    let shown = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(output.status.success(), "the walkthrough failed:\n{shown}");
+    let bash = |script: String| -> (bool, String) {
+        let script = script
+            .replace("http://127.0.0.1:4566", &emulator.url)
+            .replace("cargo run --features aws --", &binary);
+        assert!(!script.contains("cargo "), "{script}");
+        let output = Command::new("bash")
+            .arg("-c")
+            .arg(&script)
+            .current_dir(dir.path())
+            .env_remove("AWS_PROFILE")
+            .output()
+            .expect("bash runs");
+        let shown = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        if std::env::var_os("CFNFORGE_SHOW").is_some() {
+            eprintln!("{shown}");
+        }
+        (output.status.success(), shown)
+    };
+    let (ok, shown) = bash(format!("set -euo pipefail\n{}\n{}\n", blocks[1], blocks[2]));
+    assert!(ok, "the walkthrough failed:\n{shown}");
     for expected in [
         "bandup-redis: CREATE_COMPLETE",
         "Stack bandup-redis: no differences",
@@ -138,28 +147,8 @@ fn the_readme_emulator_walkthrough_runs_as_written() {
         .lines()
         .find(|l| l.starts_with("export AWS_ENDPOINT_URL="))
         .expect("the walkthrough exports the emulator's address");
-    let script = format!("set -uo pipefail\n{exports}\n{console}\n")
-        .replace("http://127.0.0.1:4566", &emulator.url)
-        .replace("cargo run --features aws --", &binary);
-    let output = Command::new("bash")
-        .arg("-c")
-        .arg(&script)
-        .current_dir(dir.path())
-        .env_remove("AWS_PROFILE")
-        .output()
-        .expect("bash runs");
-    let shown = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    if std::env::var_os("CFNFORGE_SHOW").is_some() {
-        eprintln!("{shown}");
-    }
-    assert!(
-        output.status.success(),
-        "the console section failed:\n{shown}"
-    );
+    let (ok, shown) = bash(format!("set -uo pipefail\n{exports}\n{console}\n"));
+    assert!(ok, "the console section failed:\n{shown}");
     for expected in [
         "make the stack file match what exists: `cache.security_group.description: redis-sg`",
         "= AWS::ElastiCache::ReplicationGroup BandupRedis (ReplicationGroupId bandup-redis)",

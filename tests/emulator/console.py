@@ -15,17 +15,7 @@ group's name, as many do.
 import json
 import sys
 
-import boto3
-
-
-def client(service: str, endpoint: str):
-    return boto3.client(
-        service,
-        endpoint_url=endpoint,
-        region_name="ap-southeast-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+from aws_call import client
 
 
 def main() -> None:

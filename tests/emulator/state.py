@@ -7,20 +7,14 @@ call: python state.py ENDPOINT
 import json
 import sys
 
-import boto3
+import aws_call
 
 
 def main() -> None:
     endpoint = sys.argv[1]
 
     def client(service: str):
-        return boto3.client(
-            service,
-            endpoint_url=endpoint,
-            region_name="ap-southeast-1",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
+        return aws_call.client(service, endpoint)
 
     cfn = client("cloudformation")
     stacks = []

@@ -173,26 +173,25 @@ fn print_plan(plan: &ImportPlan) {
             outln!("  + {type_name} {logical_id}");
         }
     }
-    if !plan.replacing.is_empty() {
-        outln!("differences that would replace the resource (refused):");
-        for d in &plan.replacing {
-            outln!(
-                "  ! {}.{}: {} in AWS, {} in the stack file{}",
-                d.logical_id,
-                d.property,
-                shown(d.live.as_ref()),
-                shown(d.template.as_ref()),
-                d.key
-                    .map(|k| format!(" (stack-file key {k})"))
-                    .unwrap_or_default()
-            );
+    for (differences, heading, why) in [
+        (
+            &plan.replacing,
+            "differences that would replace the resource (refused):",
+            "",
+        ),
+        (
+            &plan.unreachable,
+            "differences the deploy after the import could not make (refused):",
+            ": ElastiCache does not move a cache to a lower version",
+        ),
+    ] {
+        if differences.is_empty() {
+            continue;
         }
-    }
-    if !plan.unreachable.is_empty() {
-        outln!("differences the deploy after the import could not make (refused):");
-        for d in &plan.unreachable {
+        outln!("{heading}");
+        for d in differences {
             outln!(
-                "  ! {}.{}: {} in AWS, {} in the stack file: ElastiCache does not move a cache to a lower version{}",
+                "  ! {}.{}: {} in AWS, {} in the stack file{why}{}",
                 d.logical_id,
                 d.property,
                 shown(d.live.as_ref()),
