@@ -159,6 +159,8 @@ fn the_readme_emulator_walkthrough_runs_as_written() {
     ] {
         assert!(shown.contains(expected), "{expected:?} is not in:\n{shown}");
     }
+    // The IDs the import found are shown with the names they came from, not as given.
+    assert!(!shown.contains("(--parameter)"), "{shown}");
     // Adopted, not made again: after the import, no change set adds anything.
     let imported = &shown[shown.find("IMPORT_COMPLETE").unwrap()..];
     assert!(

@@ -622,6 +622,7 @@ pub async fn import<C: Cloud>(
         // The import itself changes nothing: no question; the template's parameters as found.
         let import_options = DeployOptions {
             parameters: plan.parameters.clone(),
+            parameters_looked_up: true,
             approval: crate::Approval::Never,
             ..options.clone()
         };

@@ -160,6 +160,9 @@ pub struct DeployOptions {
     pub revert_drift: bool,
     /// Say which account the deploy goes to (STS GetCallerIdentity), after the names are found.
     pub show_account: bool,
+    /// `parameters` were found by the stack file's look-ups (an import's plan), not given with
+    /// `--parameter`: printed with the names they came from.
+    pub parameters_looked_up: bool,
 }
 
 /// How a deploy ended well.
@@ -372,7 +375,9 @@ pub(crate) async fn run_change_set<C: Cloud>(
     .await?;
     for (parameter, value) in &parameters {
         let from = match request.lookups.iter().find(|l| &l.parameter == parameter) {
-            _ if options.parameters.iter().any(|(k, _)| k == parameter) => {
+            _ if !options.parameters_looked_up
+                && options.parameters.iter().any(|(k, _)| k == parameter) =>
+            {
                 "--parameter".to_string()
             }
             Some(lookup) => lookup.names.join(", "),

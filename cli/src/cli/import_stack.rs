@@ -94,6 +94,7 @@ pub fn run(args: ImportArgs, project: &Project) -> Outcome {
         bucket: project.config.bucket.clone(),
         revert_drift: false,
         show_account: true,
+        parameters_looked_up: false,
     };
     runtime.block_on(async {
         let cloud = args.aws.connect(stack.region.as_deref()).await;
