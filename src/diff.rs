@@ -99,7 +99,7 @@ impl TemplateDiff {
     /// Replication groups whose EngineVersion goes down (`8.1` -> `8.0`): ElastiCache moves a
     /// cache only to a higher version, so CloudFormation's update would fail. Each as the
     /// logical ID, the old version and the new one.
-    pub fn lower_engine_versions(&self) -> Vec<(&str, &str, &str)> {
+    pub fn lower_engine_versions(&self) -> Vec<(String, String, String)> {
         self.resources
             .iter()
             .filter(|r| {
@@ -112,11 +112,10 @@ impl TemplateDiff {
                     .iter()
                     .filter(|p| p.path == "EngineVersion")
                     .filter_map(move |p| {
-                        let old = p.old.as_ref()?.as_str()?;
-                        let new = p.new.as_ref()?.as_str()?;
-                        (crate::facts::elasticache::compare_versions(new, old)
-                            == Some(std::cmp::Ordering::Less))
-                        .then_some((r.logical_id.as_str(), old, new))
+                        let old = version_text(p.old.as_ref()?)?;
+                        let new = version_text(p.new.as_ref()?)?;
+                        crate::facts::elasticache::is_downgrade(&old, &new)
+                            .then(|| (r.logical_id.clone(), old, new))
                     })
             })
             .collect()
@@ -124,6 +123,16 @@ impl TemplateDiff {
 
     pub fn security_changes(&self) -> impl Iterator<Item = &ResourceDiff> {
         self.resources.iter().filter(|r| r.security)
+    }
+}
+
+/// An engine version as text, written as a string or (in a hand-written template) a number;
+/// `None` for an intrinsic function, whose value is not known here.
+fn version_text(value: &Value) -> Option<String> {
+    match serde_json::to_value(value).ok()? {
+        serde_json::Value::String(text) => Some(text),
+        serde_json::Value::Number(number) => Some(number.to_string()),
+        _ => None,
     }
 }
 

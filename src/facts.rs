@@ -124,28 +124,39 @@ pub mod elasticache {
         }
     }
 
-    /// How two engine versions compare, by major and minor (`8.0.1` is `8.0`; `6.x`, ElastiCache's
-    /// name for Redis OSS 6, is any 6): `None` when either is not a version. ElastiCache moves a
-    /// cache only to a higher version (ModifyReplicationGroup's EngineVersion: "you can upgrade
-    /// to a newer engine version, but you cannot downgrade to an earlier engine version").
+    /// How two engine versions compare: by major, minor and, where both give one, patch
+    /// (`8.0` is the `8.0.1` ElastiCache reports; `5.0.6` is above `5.0.0`); `6.x`, ElastiCache's
+    /// name for Redis OSS 6.0, is 6.0. `None` when either is not a version.
     pub fn compare_versions(a: &str, b: &str) -> Option<std::cmp::Ordering> {
-        let parse = |v: &str| -> Option<(u32, Option<u32>)> {
+        let parse = |v: &str| -> Option<(u32, u32, Option<u32>)> {
             let mut parts = v.trim().split('.');
             let major = parts.next()?.parse().ok()?;
-            let minor = match parts.next() {
-                None | Some("x") => None,
-                Some(minor) => Some(minor.parse().ok()?),
+            let minor = match parts.next()? {
+                "x" => 0,
+                minor => minor.parse().ok()?,
             };
-            parts
-                .all(|patch| patch.chars().all(|c| c.is_ascii_digit()) && !patch.is_empty())
-                .then_some((major, minor))
+            let patch = match parts.next() {
+                None => None,
+                Some(patch) => Some(patch.parse().ok()?),
+            };
+            parts.next().is_none().then_some((major, minor, patch))
         };
         let (a, b) = (parse(a)?, parse(b)?);
-        Some(a.0.cmp(&b.0).then(match (a.1, b.1) {
+        Some((a.0, a.1).cmp(&(b.0, b.1)).then(match (a.2, b.2) {
             (Some(x), Some(y)) => x.cmp(&y),
             _ => std::cmp::Ordering::Equal,
         }))
     }
+
+    /// Whether moving a cache from version `old` to `new` is a downgrade, which ElastiCache
+    /// refuses (ModifyReplicationGroup, EngineVersion: "you can upgrade to a newer engine
+    /// version, but you cannot downgrade to an earlier engine version").
+    pub fn is_downgrade(old: &str, new: &str) -> bool {
+        compare_versions(new, old) == Some(std::cmp::Ordering::Less)
+    }
+
+    /// Why a downgrade is refused, in one place for every message that says so.
+    pub const DOWNGRADE: &str = "ElastiCache moves a cache only to a higher engine version";
 
     /// The versions to suggest for a new cache of the engine.
     pub fn current_versions(engine: &str) -> &'static [&'static str] {
@@ -167,10 +178,14 @@ mod tests {
         assert_eq!(compare_versions("8.0.1", "8.0"), Some(Equal));
         assert_eq!(compare_versions("7.2", "8.0"), Some(Less));
         assert_eq!(compare_versions("10.0", "9.2"), Some(Greater));
-        assert_eq!(compare_versions("6.x", "6.2"), Some(Equal));
+        assert_eq!(compare_versions("6.x", "6.2"), Some(Less));
+        assert_eq!(compare_versions("6.x", "6.0"), Some(Equal));
         assert_eq!(compare_versions("7.1", "6.x"), Some(Greater));
+        assert_eq!(compare_versions("5.0.0", "5.0.6"), Some(Less));
         assert_eq!(compare_versions("latest", "8.0"), None);
+        assert_eq!(compare_versions("7", "8.0"), None);
         assert_eq!(compare_versions("8.0.beta", "8.0"), None);
+        assert_eq!(compare_versions("8.0.1.2", "8.0"), None);
     }
 
     use super::elasticache::version_exists;

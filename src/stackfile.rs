@@ -257,7 +257,7 @@ mod given {
     use serde::de::{self, Deserialize, Deserializer, Error};
     use serde_saphyr::Spanned;
 
-    const NO_VALUE: &str = "no value; give one, or leave the key out for its default";
+    pub(super) const NO_VALUE: &str = "no value; give one, or leave the key out for its default";
 
     /// An optional key, which when given has a value.
     pub fn value<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
@@ -341,8 +341,14 @@ mod given {
                     write!(f, "a whole number from 0 to {}", <$t>::MAX)
                 }
                 fn visit_u64<E: Error>(self, v: u64) -> Result<Self::Value, E> {
+                    // The type's limit is the key's only for a port; the others have their own
+                    // (replicas 0-5), which the checks after reading name.
                     <$t>::try_from(v).map(Plain).map_err(|_| {
-                        E::custom(format!("{v} is too large: at most {}", <$t>::MAX))
+                        E::custom(if u64::from(<$t>::MAX) > 255 {
+                            format!("{v} is too large: at most {}", <$t>::MAX)
+                        } else {
+                            format!("{v} is out of range")
+                        })
                     })
                 }
                 fn visit_i64<E: Error>(self, v: i64) -> Result<Self::Value, E> {
@@ -351,7 +357,7 @@ mod given {
                     })
                 }
                 fn visit_f64<E: Error>(self, v: f64) -> Result<Self::Value, E> {
-                    Err(E::custom(format!("expected a whole number, found {v}")))
+                    Err(E::custom(format!("expected a whole number, found {v:?}")))
                 }
                 fn visit_bool<E: Error>(self, v: bool) -> Result<Self::Value, E> {
                     Err(E::custom(format!("expected a whole number, found {v}")))
@@ -643,12 +649,14 @@ pub fn parse_all(text: &str) -> Result<StackSpec, Vec<Diagnostic>> {
                 let repeated = errors.iter().any(|e| e.location == error.location);
                 // Blanking a key can leave its parent wrong (`{auth_token_secret: X}` becomes
                 // `{}`): an error at the parent on the same line follows from the first.
+                // Blanking a mapping's only key leaves the mapping with no value: that follows too.
+                let emptied = error.message.starts_with(given::NO_VALUE);
                 let follows = errors.iter().any(|e| match &e.location {
                     Location::StackFile {
                         position: earlier,
                         key: child,
                     } => {
-                        earlier.line == position.line
+                        (earlier.line == position.line || emptied)
                             && child.len() > key.len()
                             && child.starts_with(key.as_str())
                     }

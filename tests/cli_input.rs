@@ -94,6 +94,24 @@ fn a_key_with_no_value_or_a_quoted_number_is_an_error_in_the_file_s_words() {
             "{err}"
         );
     }
+    // Blanking a mapping's only key to read on does not make the mapping a second error.
+    let err = synth_error(
+        "  encryption: { at_rest: true, in_transit: true }",
+        b"  encryption:\n    at_rest: yes",
+    );
+    assert_eq!(err.matches("error: ").count(), 1, "{err}");
+    assert!(
+        err.contains("cache.encryption.at_rest: expected true or false"),
+        "{err}"
+    );
+    // A number past what the key's type holds is out of range, not "at most 255".
+    let err = synth_error("  replicas: 0 ", b"  replicas: 300 ");
+    assert!(err.contains("cache.replicas: 300 is out of range"), "{err}");
+    let err = synth_error("  port: 6379", b"  port: 6379.0");
+    assert!(
+        err.contains("expected a whole number, found 6379.0"),
+        "{err}"
+    );
 }
 
 #[test]

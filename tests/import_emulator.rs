@@ -419,7 +419,7 @@ fn a_console_cache_on_a_later_version_is_not_moved_down() {
     let shown = text(&refused);
     assert_eq!(refused.status.code(), Some(1), "{shown}");
     assert!(
-        shown.contains("! BandupRedis.EngineVersion: 8.1 in AWS, 8.0 in the stack file: ElastiCache does not move a cache to a lower version (stack-file key cache.version)")
+        shown.contains("! BandupRedis.EngineVersion: 8.1 in AWS, 8.0 in the stack file: ElastiCache moves a cache only to a higher engine version (stack-file key cache.version)")
             && shown.contains("make the stack file match what exists: `cache.version: 8.1`"),
         "{shown}"
     );

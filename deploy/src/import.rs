@@ -426,18 +426,19 @@ pub async fn plan_import<C: Cloud>(
             }
             // `8.0` in the template is the `8.0.1` ElastiCache reports; `8.0` under `8.1` is a
             // downgrade, which ElastiCache refuses.
-            let version_order = (type_name == "AWS::ElastiCache::ReplicationGroup"
+            let versions = (type_name == "AWS::ElastiCache::ReplicationGroup"
                 && property == "EngineVersion")
-                .then(|| {
-                    cfnforge::facts::elasticache::compare_versions(
-                        wanted.as_str().unwrap_or_default(),
-                        actual.as_str().unwrap_or_default(),
-                    )
-                })
+                .then(|| Some((shown(Some(actual)), shown(Some(&wanted)))))
                 .flatten();
-            if version_order == Some(std::cmp::Ordering::Equal) {
+            if let Some((live, template)) = &versions
+                && cfnforge::facts::elasticache::compare_versions(template, live)
+                    == Some(std::cmp::Ordering::Equal)
+            {
                 continue;
             }
+            let downgrade = versions.is_some_and(|(live, template)| {
+                cfnforge::facts::elasticache::is_downgrade(&live, &template)
+            });
             let difference = Difference {
                 logical_id: logical_id.clone(),
                 property: property.clone(),
@@ -447,7 +448,7 @@ pub async fn plan_import<C: Cloud>(
             };
             if create_only(property) {
                 plan.replacing.push(difference);
-            } else if version_order == Some(std::cmp::Ordering::Less) {
+            } else if downgrade {
                 plan.unreachable.push(difference);
             } else {
                 plan.in_place.push(difference);
@@ -540,8 +541,9 @@ pub struct ImportOutcome {
     pub deployed: Option<DeployOutcome>,
 }
 
-/// Why the plan cannot run, when a difference would replace a resource: each difference, and
-/// the stack-file value that makes the template keep what exists.
+/// Why the plan cannot run, when a difference would replace a resource or could not be made
+/// (a lower engine version): each difference, and the stack-file value that makes the template
+/// keep what exists.
 pub fn refusal(plan: &ImportPlan) -> Option<DeployError> {
     if plan.replacing.is_empty() && plan.unreachable.is_empty() {
         return None;
@@ -562,7 +564,7 @@ pub fn refusal(plan: &ImportPlan) -> Option<DeployError> {
         .chain(plan.unreachable.iter().map(|d| {
             reason(
                 d,
-                "and ElastiCache moves a cache only to a higher engine version",
+                &format!("and {}", cfnforge::facts::elasticache::DOWNGRADE),
             )
         }))
         .collect();
@@ -622,7 +624,7 @@ pub async fn import<C: Cloud>(
         // The import itself changes nothing: no question; the template's parameters as found.
         let import_options = DeployOptions {
             parameters: plan.parameters.clone(),
-            parameters_looked_up: true,
+            given_parameters: Some(options.parameters.iter().map(|(k, _)| k.clone()).collect()),
             approval: crate::Approval::Never,
             ..options.clone()
         };

@@ -160,9 +160,9 @@ pub struct DeployOptions {
     pub revert_drift: bool,
     /// Say which account the deploy goes to (STS GetCallerIdentity), after the names are found.
     pub show_account: bool,
-    /// `parameters` were found by the stack file's look-ups (an import's plan), not given with
-    /// `--parameter`: printed with the names they came from.
-    pub parameters_looked_up: bool,
+    /// Which of `parameters` were given with `--parameter`, when the others were found by the
+    /// stack file's look-ups (an import's plan); `None`: all of them were given.
+    pub given_parameters: Option<Vec<String>>,
 }
 
 /// How a deploy ended well.
@@ -375,8 +375,10 @@ pub(crate) async fn run_change_set<C: Cloud>(
     .await?;
     for (parameter, value) in &parameters {
         let from = match request.lookups.iter().find(|l| &l.parameter == parameter) {
-            _ if !options.parameters_looked_up
-                && options.parameters.iter().any(|(k, _)| k == parameter) =>
+            _ if match &options.given_parameters {
+                Some(given) => given.contains(parameter),
+                None => options.parameters.iter().any(|(k, _)| k == parameter),
+            } =>
             {
                 "--parameter".to_string()
             }

@@ -24,9 +24,8 @@ pub fn refusals(planned: &TemplateDiff) -> Vec<(String, String)> {
 }
 
 /// A replication group moved to a lower engine version: ElastiCache refuses it
-/// (ModifyReplicationGroup, EngineVersion: "you can upgrade to a newer engine version ... but
-/// you cannot downgrade to an earlier engine version"), so CloudFormation's update would fail
-/// and roll back minutes in. Say so before anything runs.
+/// (`facts::elasticache::is_downgrade`), so CloudFormation's update would fail and roll back
+/// minutes in. Say so before anything runs.
 pub(super) fn refuse_lower_engine_versions(planned: &TemplateDiff) -> Result<(), DeployError> {
     let lower = planned.lower_engine_versions();
     if lower.is_empty() {
@@ -37,7 +36,8 @@ pub(super) fn refuse_lower_engine_versions(planned: &TemplateDiff) -> Result<(),
             .iter()
             .map(|(id, old, new)| {
                 format!(
-                    "{id} (AWS::ElastiCache::ReplicationGroup): EngineVersion {old} -> {new}: ElastiCache moves a cache only to a higher engine version, so CloudFormation's update would fail"
+                    "{id} (AWS::ElastiCache::ReplicationGroup): EngineVersion {old} -> {new}: {}, so CloudFormation's update would fail",
+                    cfnforge::facts::elasticache::DOWNGRADE
                 )
             })
             .collect::<Vec<_>>()

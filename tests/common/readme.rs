@@ -16,15 +16,17 @@ fn readme_path() -> PathBuf {
         .join("README.md")
 }
 
-/// The README's output block marked `<!-- output: ID -->` (or `<!-- output: ID, lines -->`) on
-/// the line before its fence: its text, and whether it is an excerpt (`lines`: each of its lines
-/// is in the output, in order) rather than the whole output.
-pub fn readme_output(id: &str) -> (String, bool) {
-    let readme = std::fs::read_to_string(readme_path()).unwrap();
-    let mut lines = readme.lines();
+/// Where the README's block marked `<!-- output: ID -->` (or `ID, lines`, `ID, keys`) is:
+/// its body's byte range in `readme` (from the line after the opening fence to the start of the
+/// closing fence's line), the fence's indentation (a block in a list item is indented, and so
+/// are its lines), and whether it is an excerpt (`lines`).
+fn block(readme: &str, id: &str) -> (std::ops::Range<usize>, usize, bool) {
+    let mut offset = 0;
+    let mut lines = readme.split_inclusive('\n');
     while let Some(line) = lines.next() {
+        offset += line.len();
         let Some(marker) = line
-            .trim_start()
+            .trim()
             .strip_prefix("<!-- output: ")
             .and_then(|m| m.strip_suffix(" -->"))
         else {
@@ -43,20 +45,37 @@ pub fn readme_output(id: &str) -> (String, bool) {
             fence.trim_start().starts_with("```"),
             "README.md: the marker {id} is not right before a code block"
         );
-        // A block in a list item is indented: its lines are, by the fence's indentation.
         let indent = fence.len() - fence.trim_start().len();
-        let body: Vec<&str> = lines
-            .by_ref()
-            .take_while(|l| l.trim_start() != "```")
-            .map(|l| {
-                l.get(indent..)
-                    .filter(|_| l[..indent].trim().is_empty())
-                    .unwrap_or(l)
-            })
-            .collect();
-        return (body.join("\n") + "\n", excerpt);
+        let body_start = offset + fence.len();
+        let mut body_end = body_start;
+        for line in lines.by_ref() {
+            if line.trim() == "```" {
+                return (body_start..body_end, indent, excerpt);
+            }
+            body_end += line.len();
+        }
+        panic!("README.md: the block marked {id} is not closed");
     }
     panic!("README.md has no block marked <!-- output: {id} -->")
+}
+
+/// The README's output block marked `<!-- output: ID -->` (or `<!-- output: ID, lines -->`) on
+/// the line before its fence: its text, and whether it is an excerpt (`lines`: each of its lines
+/// is in the output, in order) rather than the whole output.
+pub fn readme_output(id: &str) -> (String, bool) {
+    let readme = std::fs::read_to_string(readme_path()).unwrap();
+    let (range, indent, excerpt) = block(&readme, id);
+    let body: String = readme[range]
+        .lines()
+        .map(|l| {
+            let unindented = l
+                .get(indent..)
+                .filter(|_| l[..indent].trim().is_empty())
+                .unwrap_or(l);
+            format!("{unindented}\n")
+        })
+        .collect();
+    (body, excerpt)
 }
 
 /// Output with what changes from run to run put in words: the hexadecimal part of AWS IDs
@@ -130,15 +149,17 @@ pub fn steady(text: &str, paths: &[(&str, &str)]) -> String {
 }
 
 /// Asserts that `actual` is what the README shows under the marker `id` (both through
-/// [`steady`]). In the README a line with `...` stands for the rest of that line (the text
-/// before `...` starts it), and as the last line for the rest of the output.
+/// [`steady`]). In the README `...` in a line stands for any text there (the line starts with
+/// what comes before it and ends with what comes after it); a last line that ends with `...`
+/// (or `... }`) stands for the rest of the output as well.
 ///
-/// With `CFNFORGE_BLESS=1` a whole-output block that differs is rewritten with what was printed
-/// (run one test at a time, and read the change before committing it).
+/// With `CFNFORGE_BLESS=1` a whole-output block that differs, and has no `...`, is rewritten
+/// with what was printed (run one test at a time, and read the change before committing it).
 pub fn assert_readme_output(id: &str, actual: &str, paths: &[(&str, &str)]) {
     let (shown, excerpt) = readme_output(id);
     if std::env::var_os("CFNFORGE_BLESS").is_some_and(|v| v == "1")
         && !excerpt
+        && !shown.contains("...")
         && std::panic::catch_unwind(|| compare(id, &shown, excerpt, actual, paths)).is_err()
     {
         let mut printed = actual.to_string();
@@ -146,20 +167,36 @@ pub fn assert_readme_output(id: &str, actual: &str, paths: &[(&str, &str)]) {
             printed = printed.replace(from, to);
         }
         let readme = std::fs::read_to_string(readme_path()).unwrap();
-        let marker = format!("<!-- output: {id} -->\n");
-        let start = readme.find(&marker).unwrap() + marker.len();
-        let fence_end = start + readme[start..].find('\n').unwrap();
-        let indent =
-            &readme[start..fence_end][..readme[start..fence_end].find('`').unwrap_or_default()];
-        let body = fence_end + 1;
-        let close = body + readme[body..].find("```\n").unwrap();
-        let end = readme[..close].rfind('\n').map_or(close, |n| n + 1);
+        let (range, indent, _) = block(&readme, id);
+        let indent = " ".repeat(indent);
         let printed: String = printed.lines().map(|l| format!("{indent}{l}\n")).collect();
-        let updated = format!("{}{printed}{}", &readme[..body], &readme[end..]);
+        let updated = format!(
+            "{}{printed}{}",
+            &readme[..range.start],
+            &readme[range.end..]
+        );
         std::fs::write(readme_path(), updated).unwrap();
         return;
     }
     compare(id, &shown, excerpt, actual, paths);
+}
+
+/// Whether a README line stands for the printed one: equal, or with `...` standing for any text.
+fn stands_for(want: &str, got: &str) -> bool {
+    match want.split_once("...") {
+        Some((before, after)) => {
+            got.starts_with(before)
+                && got.ends_with(after)
+                && got.len() >= before.len() + after.len()
+        }
+        None => want == got,
+    }
+}
+
+/// A last README line that stands for the rest of the output too.
+fn ends_in_elision(want: &str) -> bool {
+    let trimmed = want.trim_end();
+    trimmed.ends_with("...") || trimmed.ends_with("... }")
 }
 
 fn compare(id: &str, shown: &str, excerpt: bool, actual: &str, paths: &[(&str, &str)]) {
@@ -167,10 +204,6 @@ fn compare(id: &str, shown: &str, excerpt: bool, actual: &str, paths: &[(&str, &
     let actual = steady(actual, paths);
     let actual_lines: Vec<&str> = actual.lines().collect();
     let shown_lines: Vec<&str> = shown.lines().collect();
-    let same = |want: &str, got: &str| match want.split_once("...") {
-        Some((start, _)) => got.starts_with(start.trim_end()),
-        None => want == got,
-    };
     let fail = |why: &str| -> ! {
         panic!(
             "README.md's output {id} is not what the command prints ({why}).\n--- README.md:\n{shown}--- printed:\n{actual}"
@@ -179,7 +212,10 @@ fn compare(id: &str, shown: &str, excerpt: bool, actual: &str, paths: &[(&str, &
     if excerpt {
         let mut at = 0;
         for want in &shown_lines {
-            match actual_lines[at..].iter().position(|got| same(want, got)) {
+            match actual_lines[at..]
+                .iter()
+                .position(|got| stands_for(want, got))
+            {
                 Some(i) => at += i + 1,
                 None => fail(&format!("no line {want:?} after line {at}")),
             }
@@ -187,14 +223,20 @@ fn compare(id: &str, shown: &str, excerpt: bool, actual: &str, paths: &[(&str, &
         return;
     }
     for (i, want) in shown_lines.iter().enumerate() {
+        let last = i + 1 == shown_lines.len();
         let Some(got) = actual_lines.get(i) else {
             fail(&format!("it ends before line {}", i + 1))
         };
-        if !same(want, got) {
-            fail(&format!("line {} differs", i + 1));
-        }
-        if i + 1 == shown_lines.len() && want.contains("...") {
+        if last && ends_in_elision(want) {
+            let before = want.trim_end().trim_end_matches('}').trim_end();
+            let before = before.strip_suffix("...").unwrap_or(before).trim_end();
+            if !got.starts_with(before) {
+                fail(&format!("line {} differs", i + 1));
+            }
             return;
+        }
+        if !stands_for(want, got) {
+            fail(&format!("line {} differs", i + 1));
         }
     }
     if actual_lines.len() > shown_lines.len() {

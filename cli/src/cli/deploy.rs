@@ -150,7 +150,7 @@ pub fn run(args: DeployArgs, project: &Project) -> Outcome {
         bucket: args.bucket.clone().or(project.config.bucket.clone()),
         revert_drift: args.revert_drift,
         show_account: true,
-        parameters_looked_up: false,
+        given_parameters: None,
     };
     let concurrency = usize::from(args.concurrency);
     let mut all_outputs: IndexMap<String, IndexMap<String, String>> = IndexMap::new();

@@ -94,7 +94,7 @@ pub fn run(args: ImportArgs, project: &Project) -> Outcome {
         bucket: project.config.bucket.clone(),
         revert_drift: false,
         show_account: true,
-        parameters_looked_up: false,
+        given_parameters: None,
     };
     runtime.block_on(async {
         let cloud = args.aws.connect(stack.region.as_deref()).await;
@@ -174,6 +174,7 @@ fn print_plan(plan: &ImportPlan) {
             outln!("  + {type_name} {logical_id}");
         }
     }
+    let downgrade = format!(": {}", cfnforge::facts::elasticache::DOWNGRADE);
     for (differences, heading, why) in [
         (
             &plan.replacing,
@@ -183,7 +184,7 @@ fn print_plan(plan: &ImportPlan) {
         (
             &plan.unreachable,
             "differences the deploy after the import could not make (refused):",
-            ": ElastiCache does not move a cache to a lower version",
+            downgrade.as_str(),
         ),
     ] {
         if differences.is_empty() {
