@@ -827,14 +827,39 @@ pub fn parse(text: &str) -> Result<StackSpec, Box<Diagnostic>> {
                 }
             }
         }
-        // A required key with nothing after it: the reader's words are for programmers.
+        // A key with nothing after it: the reader's words are for programmers, and for a
+        // mapping or a list it reports the colon where the value should start.
+        let nothing_after = text
+            .lines()
+            .nth(
+                usize::try_from(location.line)
+                    .unwrap_or(0)
+                    .saturating_sub(1),
+            )
+            .and_then(|line| {
+                let column = usize::try_from(location.column).ok()?.checked_sub(1)?;
+                let rest = line.get(line.char_indices().nth(column)?.0..)?;
+                let rest = rest.strip_prefix(':')?.trim_start();
+                Some(rest.is_empty() || rest.starts_with('#'))
+            })
+            .unwrap_or(false);
+        let empty = if nothing_after {
+            ["expected mapping start", "expected sequence start"]
+                .into_iter()
+                .find(|said| message.starts_with(said))
+        } else {
+            None
+        };
         for (said, meant) in [
             (
                 "cannot deserialize null into string; use Option<String>",
                 "no value",
             ),
             ("invalid type: unit value", "no value"),
-        ] {
+        ]
+        .into_iter()
+        .chain(empty.map(|said| (said, "no value")))
+        {
             if message.starts_with(said) {
                 message = message.replacen(said, meant, 1);
                 for line in &mut snippet {

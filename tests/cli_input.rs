@@ -104,6 +104,22 @@ fn a_key_with_no_value_or_a_quoted_number_is_an_error_in_the_file_s_words() {
         err.contains("cache.encryption.at_rest: expected true or false"),
         "{err}"
     );
+    // An empty mapping or list is "no value" too, with the shape to write.
+    let err = synth_error("tags: { project: bandup }", b"tags:");
+    assert!(
+        err.contains("error: stacks/bandup-redis.yaml:6:5: tags: no value; write it as `tags: {KEY: VALUE, ...}`"),
+        "{err}"
+    );
+    let err = synth_error(
+        "    allow_from: [ecs-backend-sg]",
+        b"    allow_from:   # none yet",
+    );
+    assert!(
+        err.contains(
+            "cache.security_group.allow_from: no value; write it as `allow_from: [GROUP, ...]`"
+        ),
+        "{err}"
+    );
     // A number past what the key's type holds is out of range, not "at most 255".
     let err = synth_error("  replicas: 0 ", b"  replicas: 300 ");
     assert!(err.contains("cache.replicas: 300 is out of range"), "{err}");
