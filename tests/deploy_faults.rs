@@ -92,17 +92,7 @@ fn cfnforge(url: &str, dir: &Path, args: &[&str]) -> Ended {
 
 /// What the emulator holds (tests/emulator/state.py).
 fn state(emulator: &Emulator) -> Value {
-    let output = Command::new(common::venv().join("bin/python"))
-        .arg(common::root().join("tests/emulator/state.py"))
-        .arg(&emulator.url)
-        .output()
-        .expect("python runs");
-    assert!(
-        output.status.success(),
-        "state.py: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("JSON")
+    emulator.script("state.py", &[])
 }
 
 /// Whether the emulator holds exactly the deployed stack, with its one cache at `retention`;

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{Emulator, cfnforge_on as cfnforge, text, workspace, write_stack};
-use serde_json::{Value, json};
+use serde_json::json;
 
 const SEED: &str = include_str!("../stacks/bandup-redis.yaml");
 
@@ -28,18 +28,7 @@ fn click_through(emulator: &Emulator, at_rest: bool, cache: bool) -> Console {
 
 /// [`click_through`] with console.py's flags.
 fn click_through_with(emulator: &Emulator, flags: &[&str]) -> Console {
-    let output = std::process::Command::new(common::venv().join("bin/python"))
-        .arg(common::root().join("tests/emulator/console.py"))
-        .arg(&emulator.url)
-        .args(flags)
-        .output()
-        .expect("python runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let made: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let made = emulator.script("console.py", flags);
     Console {
         security_group: made["security_group"].as_str().unwrap().to_string(),
     }

@@ -121,14 +121,21 @@ impl Emulator {
 
     /// One API call through boto3; the response as JSON.
     pub fn call(&self, service: &str, operation: &str, arguments: Value) -> Value {
+        self.script("aws_call.py", &[service, operation, &arguments.to_string()])
+    }
+
+    /// Runs `tests/emulator/SCRIPT` (from the test virtualenv) with this emulator's address
+    /// and `args`; fails the test unless it succeeds, and gives the JSON it prints.
+    pub fn script(&self, script: &str, args: &[&str]) -> Value {
         let output = Command::new(venv().join("bin/python"))
-            .arg(root().join("tests/emulator/aws_call.py"))
-            .args([&self.url, service, operation, &arguments.to_string()])
+            .arg(root().join("tests/emulator").join(script))
+            .arg(&self.url)
+            .args(args)
             .output()
             .expect("python runs");
         assert!(
             output.status.success(),
-            "{service} {operation}: {}",
+            "{script} {args:?}: {}",
             String::from_utf8_lossy(&output.stderr)
         );
         serde_json::from_slice(&output.stdout).expect("JSON")
